@@ -67,6 +67,17 @@ class Notice:
 
 Parsed: TypeAlias = Message | Notice
 
+MESSAGE_CONTENT_FIELDS = (
+    "platform", "platform_id", "text", "created_at", "author", "author_id", "lang", "url",
+    "extra",
+)
+NOTICE_CONTENT_FIELDS = ("platform", "kind", "detail", "platform_id", "created_at", "extra")
+
+
+def content_fields(item: object, fields: tuple[str, ...]) -> JsonObject:
+    """The normalised fields of a message or notice that its log entry seals."""
+    return {name: getattr(item, name) for name in fields}
+
 
 @dataclass(frozen=True, slots=True)
 class Reject:

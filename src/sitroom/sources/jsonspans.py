@@ -58,6 +58,8 @@ class _Frame:
     key: str | None = None
     expect_key: bool = True
     wanted: bool = False
+    element_start: int = 0
+    element_done: bool = False
 
 
 class _Reader:
@@ -115,7 +117,10 @@ def iter_json_spans(
         if char == b'"':
             end, text = _read_string(reader, at)
             top = stack[-1] if stack else None
-            if top is not None and top.kind == b"{" and top.expect_key:
+            if top is not None and top.wanted:
+                top.element_done = True
+                yield JsonSpan(top.path + (top.index,), at, reader.slice(at, end))
+            elif top is not None and top.kind == b"{" and top.expect_key:
                 top.key = text
                 top.expect_key = False
             pos = end
@@ -124,6 +129,7 @@ def iter_json_spans(
         if char in b"{[":
             if top is not None and top.wanted:
                 end = _skip_value(reader, at)
+                top.element_done = True
                 yield JsonSpan(top.path + (top.index,), at, reader.slice(at, end))
                 pos = end
                 continue
@@ -132,19 +138,23 @@ def iter_json_spans(
             frame = _Frame(kind=char, start=at, path=path)
             if char == b"[" and wanted(path):
                 frame.wanted = True
+                frame.element_start = at + 1
                 yield ArrayOpened(path, _parent_members(reader, top, at))
             stack.append(frame)
             pos = at + 1
         elif char in b"}]":
             if top is None or top.kind != (b"{" if char == b"}" else b"["):
                 raise JsonFramingError(f"unexpected {char.decode()} at offset {at}")
+            yield from _bare_element(reader, top, at)
             stack.pop()
             pos = at + 1
         elif char == b",":
             if top is None:
                 raise JsonFramingError(f"unexpected , at offset {at}")
             if top.kind == b"[":
+                yield from _bare_element(reader, top, at)
                 top.index += 1
+                top.element_start, top.element_done = at + 1, False
             else:
                 top.expect_key = True
                 top.key = None
@@ -154,8 +164,22 @@ def iter_json_spans(
         reader.drop_before(_keep_from(stack, pos))
 
 
+def _bare_element(reader: _Reader, frame: _Frame, end: int) -> Iterator[JsonSpan]:
+    """A number, literal or junk element of a wanted array (strings and containers are
+    yielded where they start), so a wrong-shaped element is still a record to reject."""
+    if not frame.wanted or frame.element_done:
+        return
+    segment = reader.slice(frame.element_start, end)
+    stripped = segment.strip()
+    if stripped:
+        offset = frame.element_start + (len(segment) - len(segment.lstrip()))
+        yield JsonSpan(frame.path + (frame.index,), offset, stripped)
+
+
 def _keep_from(stack: list[_Frame], pos: int) -> int:
     """Keep the innermost open object's bytes while they are small (for ArrayOpened)."""
+    if stack and stack[-1].wanted and not stack[-1].element_done:
+        return stack[-1].element_start
     for frame in reversed(stack):
         if frame.kind == b"{":
             return frame.start if pos - frame.start <= _CHUNK else pos

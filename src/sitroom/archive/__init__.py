@@ -1,0 +1,1 @@
+"""The evidence core: Merkle log, signed notes and checkpoints, bundles and timestamps."""

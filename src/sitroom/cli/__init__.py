@@ -1,0 +1,1 @@
+"""The command line: click commands, each a thin wrapper over one library function."""

@@ -1,0 +1,38 @@
+"""CLI test helpers: a fresh archive and an in-process runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner, Result
+
+from sitroom.cli.main import cli
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """A new, empty archive folder."""
+    folder = tmp_path / "aleppo"
+    result = CliRunner().invoke(cli, ["init", str(folder)], obj={})
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def run(archive: Path) -> Run:
+    """Run `sitroom -a <archive> ARGS...` in-process; returns click's Result."""
+
+    def invoke(*args: str, input: bytes | None = None) -> Result:
+        return CliRunner().invoke(cli, ["-a", str(archive), *args], obj={}, input=input)
+
+    return invoke
+
+
+def json_lines(output: str) -> list[dict[str, object]]:
+    """Parse one JSON object per non-empty line."""
+    return [orjson.loads(line) for line in output.splitlines() if line.strip()]
