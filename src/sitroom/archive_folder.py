@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -37,9 +38,12 @@ class ArchiveFolder:
         return cls(locate_archive(explicit), read_only=read_only)
 
     @classmethod
-    def create(cls, root: Path) -> ArchiveFolder:
-        """Create a new, empty archive folder (config, store, blob folder)."""
-        config = new_config(root)
+    def create(cls, root: Path, **settings: str | None) -> ArchiveFolder:
+        """Create a new, empty archive folder (config, store, blob folder).
+
+        `settings` fill optional configuration fields (timezone, region, gazetteer, ...).
+        """
+        config = replace(new_config(root), **settings)
         paths = ArchivePaths(root)
         root.mkdir(parents=True, exist_ok=True)
         paths.blobs.mkdir(exist_ok=True)

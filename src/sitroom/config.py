@@ -12,6 +12,8 @@ from sitroom.errors import ArchiveExistsError, ArchiveNotFoundError, ConfigError
 from sitroom.timeutil import utc_now
 
 CONFIG_FILE = "sitroom.toml"
+# Optional settings; paths are relative to the archive folder.
+_OPTIONAL_KEYS = ("tsa_url", "tsa_root_cert", "region", "gazetteer", "taxonomy", "model", "names")
 ARCHIVE_ENV = "SITROOM_ARCHIVE"
 
 
@@ -25,6 +27,11 @@ class ArchiveConfig:
     timezone: str = "UTC"
     tsa_url: str | None = None
     tsa_root_cert: str | None = None
+    region: str | None = None
+    gazetteer: str | None = None
+    taxonomy: str | None = None
+    model: str | None = None
+    names: str | None = None
 
     @property
     def origin(self) -> str:
@@ -63,6 +70,10 @@ class ArchivePaths:
         """The public verifier key line."""
         return self.root / "keys" / "verifier.vkey"
 
+    def resolve(self, setting: str | None) -> Path | None:
+        """A path setting from the configuration, relative to the archive folder."""
+        return None if not setting else self.root / setting
+
     @property
     def lock(self) -> Path:
         """The writers' lock file."""
@@ -83,10 +94,10 @@ def write_config(paths: ArchivePaths, config: ArchiveConfig) -> None:
         f"created_at = {_toml_string(config.created_at)}",
         f"timezone = {_toml_string(config.timezone)}",
     ]
-    if config.tsa_url:
-        lines.append(f"tsa_url = {_toml_string(config.tsa_url)}")
-    if config.tsa_root_cert:
-        lines.append(f"tsa_root_cert = {_toml_string(config.tsa_root_cert)}")
+    for key in _OPTIONAL_KEYS:
+        value = getattr(config, key)
+        if value:
+            lines.append(f"{key} = {_toml_string(value)}")
     paths.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -104,8 +115,7 @@ def read_config(paths: ArchivePaths) -> ArchiveConfig:
             name=str(data.get("name", paths.root.name)),
             created_at=str(data["created_at"]),
             timezone=str(data.get("timezone", "UTC")),
-            tsa_url=_optional(data, "tsa_url"),
-            tsa_root_cert=_optional(data, "tsa_root_cert"),
+            **{key: _optional(data, key) for key in _OPTIONAL_KEYS},
         )
     except KeyError as exc:
         raise ConfigError(f"{paths.config}: missing setting {exc.args[0]}") from exc

@@ -45,3 +45,7 @@ class MessageNotFoundError(SitroomError):
 
 class IntegrityError(SitroomError):
     """Stored evidence does not match what was recorded (altered blob, broken log)."""
+
+
+class AnalysisError(SitroomError):
+    """An analysis resource (model, taxonomy, gazetteer) is missing or malformed."""

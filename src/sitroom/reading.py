@@ -65,6 +65,9 @@ class Batch:
     bytes_read: int = 0
 
 
+STDIN_NAME = "<stdin>"
+
+
 @dataclass(frozen=True, slots=True)
 class InputSpec:
     """One input to ingest: a path or '-' for stdin, and an optional forced format."""
@@ -75,7 +78,7 @@ class InputSpec:
     @property
     def display(self) -> str:
         """The name recorded as the provenance source."""
-        return "<stdin>" if self.path == "-" else self.path
+        return STDIN_NAME if self.path == "-" else self.path
 
 
 class _CountingStream:
@@ -178,15 +181,21 @@ class BatchReader:
             yield self._file_failure(spec, "?", str(exc))
             return
         try:
-            head, readable = sniff_head(raw_stream)
-            source = choose_source(spec, head, self.settings)
-            stream = _CountingStream(readable)
-            yield from self._batches(spec, source, stream)  # type: ignore[arg-type]
-        except SitroomError as exc:
-            yield self._file_failure(spec, "?", str(exc))
+            yield from self.read_stream(raw_stream, spec.display, spec.format)
         finally:
             if spec.path != "-":
                 raw_stream.close()
+
+    def read_stream(self, stream: BinaryIO, name: str, fmt: str | None = None) -> Iterator[Batch]:
+        """Yield batches of an already open binary stream (an HTTP body, a pipe)."""
+        spec = InputSpec(name, fmt)
+        try:
+            head, readable = sniff_head(stream)
+            source = choose_source(spec, head, self.settings)
+            counting = _CountingStream(readable)
+            yield from self._batches(spec, source, counting)
+        except SitroomError as exc:
+            yield self._file_failure(spec, "?", str(exc))
 
     def _file_failure(self, spec: InputSpec, importer: str, reason: str) -> Batch:
         batch = Batch(source=spec.display, importer=importer)

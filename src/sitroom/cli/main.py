@@ -46,9 +46,9 @@ def cli(ctx: click.Context, archive: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from sitroom.cli import archive_cmds, evidence_cmds, ingest_cmd, query_cmds
+    from sitroom.cli import archive_cmds, demo_cmd, evidence_cmds, ingest_cmd, query_cmds
 
-    for module in (archive_cmds, ingest_cmd, query_cmds, evidence_cmds):
+    for module in (archive_cmds, demo_cmd, ingest_cmd, query_cmds, evidence_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

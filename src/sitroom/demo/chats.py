@@ -211,7 +211,7 @@ def _tg_regular(rng: random.Random, post_id: int, at: datetime, posts: list[Post
     table = {k: w for k, w in KIND_WEIGHTS[phase_at(at, start)].items() if k not in NOT_LOCAL}
     kind = rng.choices(list(table), weights=list(table.values()))[0]
     arabic = rng.random() < 0.8
-    options = [t for t in ph.TEMPLATES[kind] if t.startswith("ar|") == arabic]
+    options = [t for t in ph.TEMPLATES[kind] if t.startswith("ar|" if arabic else "en|")]
     post = Post(post_id, at, text=fill(rng.choice(options or ph.TEMPLATES[kind]), rng, at, start))
     if kind in ("appeal", "farewell"):
         post.forwarded_from = rng.choice(FORWARDED_RESIDENTS)
@@ -226,19 +226,21 @@ def _tg_regular(rng: random.Random, post_id: int, at: datetime, posts: list[Post
 def _tg_extras(rng: random.Random, post: Post, arabic: bool, end: datetime) -> None:
     if rng.random() < 0.35:
         post.text += " " + rng.choice(TG_TAGS)
-    if rng.random() < 0.04:
-        post.text += " @QasrCivilDefence"
     if rng.random() < 0.1:
         post.photo = True
-    if post.forwarded_from is None and rng.random() < 0.25:
+    if post.forwarded_from is not None:
+        return  # a forward keeps its author's words: no signature, link or edit of ours
+    if rng.random() < 0.25:
         post.author = rng.choice(SIGNATURES)
-    if rng.random() < 0.05:
+    if rng.random() < 0.04:
+        post.text += " @QasrCivilDefence"
+    if rng.random() < 0.06:
         label = "التفاصيل" if arabic else "Details"
         post.link = (label, f"https://nahrnews.example/news/{post.id}")
-    elif rng.random() < 0.03:
+    elif rng.random() < 0.04:
         post.text += f"\nhttps://nahrnews.example/live/{post.id}"
     edited = post.at + timedelta(seconds=rng.randint(40, 1200))
-    if rng.random() < 0.05 and edited < end:
+    if rng.random() < 0.07 and edited < end:
         post.edited_at = edited
 
 

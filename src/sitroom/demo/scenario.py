@@ -267,9 +267,9 @@ class TwitterStory:
         person = self._pick_person(ROLES_FOR[kind])
         lang, text = _template(rng, kind, person)
         text = fill(f"{lang}|{text}", rng, at, START_AT)
-        text = decorate(rng, text, lang, kind == "intl")
-        tweet = self._new(at, person, text, lang, kind)
-        if kind == "intl" or (kind == "agency" and rng.random() < 0.4):
+        linked = kind == "intl" or (kind == "agency" and rng.random() < 0.4)
+        tweet = self._new(at, person, decorate(rng, text, lang, linked), lang, kind)
+        if linked:
             tweet.add_link(rng, article_url(rng, kind, at))
         elif person.role in ("resident", "journalist", "civdef", "medic") and rng.random() < (
                 0.4 if len(tweet.display_text) > 110 else 0.15):

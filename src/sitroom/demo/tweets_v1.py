@@ -53,8 +53,6 @@ def _v1_status(t: Tweet, people: dict[str, Persona], *, top: bool) -> Json:
     })
     if t.retweet_of is not None:
         status["retweeted_status"] = _v1_status(t.retweet_of, people, top=False)
-        if t.retweet_of.quote_of is not None:
-            status["quoted_status_id"] = t.retweet_of.quote_of.id
     if t.quote_of is not None:
         status["quoted_status_id"] = t.quote_of.id
         status["quoted_status_id_str"] = str(t.quote_of.id)

@@ -6,7 +6,8 @@ import hashlib
 import os
 import struct
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,26 +82,41 @@ def _tasks(
         yield str(pack_path(folder, current_pack)), current
 
 
+class BlobCheck:
+    """A blob check running in worker processes while the caller does other checks."""
+
+    def __init__(
+        self, folder: Path, blobs: Iterator[tuple[str, BlobRef, int]], total_stored: int
+    ) -> None:
+        tasks = list(_tasks(folder, blobs))
+        self.checked = sum(len(expected) for _path, expected in tasks)
+        self._pool: ProcessPoolExecutor | None = None
+        self._local: list[tuple[list[tuple[str, str]], int]] = []
+        self._futures: list[Future[tuple[list[tuple[str, str]], int]]] = []
+        if total_stored < _IN_PROCESS_BELOW or (os.cpu_count() or 1) == 1:
+            self._local = [_check_range(path, expected) for path, expected in tasks]
+            return
+        context = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context)
+        self._futures = [self._pool.submit(_check_range, p, e) for p, e in tasks]
+
+    def result(self) -> BlobCheckResult:
+        """Wait for every worker and gather what they found."""
+        bad: list[tuple[str, str]] = []
+        raw_bytes = 0
+        try:
+            parts = self._local + [future.result() for future in self._futures]
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+        for found, size in parts:
+            bad.extend(found)
+            raw_bytes += size
+        return BlobCheckResult(bad, self.checked, raw_bytes)
+
+
 def check_blobs(
     folder: Path, blobs: Iterator[tuple[str, BlobRef, int]], total_stored: int
 ) -> BlobCheckResult:
     """Check every indexed blob (pack order); uses every core for large archives."""
-    tasks = list(_tasks(folder, blobs))
-    checked = sum(len(expected) for _path, expected in tasks)
-    bad: list[tuple[str, str]] = []
-    raw_bytes = 0
-    if total_stored < _IN_PROCESS_BELOW or (os.cpu_count() or 1) == 1:
-        results: Iterator[tuple[list[tuple[str, str]], int]] = (
-            _check_range(path, expected) for path, expected in tasks
-        )
-        for found, size in results:
-            bad.extend(found)
-            raw_bytes += size
-        return BlobCheckResult(bad, checked, raw_bytes)
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        futures = [pool.submit(_check_range, path, expected) for path, expected in tasks]
-        for future in futures:
-            found, size = future.result()
-            bad.extend(found)
-            raw_bytes += size
-    return BlobCheckResult(bad, checked, raw_bytes)
+    return BlobCheck(folder, blobs, total_stored).result()

@@ -115,15 +115,30 @@ class LogRow:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """What `search` asks for: free text in the user's words plus exact filters."""
+    """What `search` asks for: free text in the user's words plus exact filters.
+
+    `order` is "relevance" (best full-text match; newest when there is no text), "newest"
+    or "priority" (most urgent calls for help first). `cursor` continues a previous page.
+    `place` matches a place's gazetteer id or its name; `help` True keeps only calls for
+    help, distress and farewells; `first_only` hides repeats of a near-duplicate cluster.
+    """
 
     text: str | None = None
     platform: str | None = None
     author: str | None = None
     since: str | None = None
     until: str | None = None
+    lang: str | None = None
+    category: str | None = None
+    help: bool | None = None
+    place: str | None = None
+    min_priority: float | None = None
+    cluster: str | None = None
+    first_only: bool = False
+    order: str = "relevance"
     limit: int = 20
     offset: int = 0
+    cursor: str | None = None
 
 
 NodeKey = tuple[int, int]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -20,7 +21,8 @@ from sitroom.store.base import (
     StoredMessage,
     StoredNotice,
 )
-from sitroom.store.fts_query import to_fts_expression
+from sitroom.store.sqlite_annotations import load_annotations, save_annotations
+from sitroom.store.sqlite_search import build_search, cursor_after
 from sitroom.store.sqlite_schema import PRAGMAS, SCHEMA, SCHEMA_VERSION
 from sitroom.textnorm import normalize_for_search
 
@@ -63,7 +65,7 @@ class SQLiteStore:
             for pragma in PRAGMAS:
                 if not (read_only and "journal_mode" in pragma):
                     self.db.execute(pragma)
-            if create:
+            if not read_only:
                 self.db.executescript(SCHEMA)
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
@@ -259,6 +261,54 @@ class SQLiteStore:
             notice = StoredNotice(*head, extra=orjson.loads(extra))
             yield notice, None if entry is None else _as_bytes(entry)
 
+    def iter_sealed_summaries(self, table: str) -> Iterator[tuple[object, ...]]:
+        """For `verify`: each row's content columns, its entry's content hash, and whether
+        the entry's provenance fields agree with the row (checked in SQL, quickly).
+
+        Yields (seq, id, provenance_ok, entry_content_sha256, entry_missing, *content
+        columns in MESSAGE_CONTENT_FIELDS / NOTICE_CONTENT_FIELDS order, extra as text).
+        """
+        if table not in ("messages", "notices"):
+            raise ValueError(table)
+        content = (
+            "t.platform, t.platform_id, t.text, t.created_at, t.author, t.author_id, t.lang, t.url"
+            if table == "messages"
+            else "t.platform, t.kind, t.detail, t.platform_id, t.created_at"
+        )
+        kind = "message" if table == "messages" else "notice"
+        checks = " AND ".join(
+            f"json_extract(l.entry, '$.{field}') IS t.{field}"
+            for field in ("raw_sha256", "received_at", "source", "locator", "id", "importer")
+        )
+        sql = (
+            f"SELECT t.seq, t.id, ({checks} AND json_extract(l.entry, '$.kind') = '{kind}' "
+            "AND json_extract(l.entry, '$.seq') = t.seq), "
+            "json_extract(l.entry, '$.content_sha256'), l.entry IS NULL, "
+            f"{content}, t.extra FROM {table} t LEFT JOIN log_leaves l ON l.seq = t.seq "
+            "ORDER BY t.seq"
+        )
+        cursor = self.db.execute(sql)
+        while rows := cursor.fetchmany(2000):
+            yield from rows
+
+    def rows_with_missing_or_listed_blobs(
+        self, shas: set[str]
+    ) -> Iterator[tuple[str, int, str, str]]:
+        """Messages and notices whose raw blob is not indexed or is one of `shas`:
+        (kind, seq, id, raw_sha256)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS listed_blobs (sha256 TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM listed_blobs")
+        self.db.executemany("INSERT OR IGNORE INTO listed_blobs VALUES (?)", [(s,) for s in shas])
+        for kind, table in (("message", "messages"), ("notice", "notices")):
+            rows = self.db.execute(
+                f"SELECT t.seq, t.id, t.raw_sha256 FROM {table} t "
+                "LEFT JOIN blobs b ON b.sha256 = t.raw_sha256 "
+                "WHERE b.sha256 IS NULL OR t.raw_sha256 IN (SELECT sha256 FROM listed_blobs) "
+                "ORDER BY t.seq"
+            )
+            for seq, row_id, sha in rows.fetchall():
+                yield kind, int(seq), str(row_id), str(sha)
+
     def leaves_without_rows(self) -> list[int]:
         """Log leaves whose message or notice row is gone."""
         rows = self.db.execute(
@@ -298,31 +348,29 @@ class SQLiteStore:
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> list[StoredMessage]:
-        """Messages matching the text and filters, best match (or newest) first."""
-        where: list[str] = []
-        params: list[object] = []
-        join = ""
-        order = "m.created_at DESC, m.seq DESC"
-        if query.text and query.text.strip():
-            join = "JOIN messages_fts f ON f.rowid = m.seq"
-            where.append("messages_fts MATCH ?")
-            params.append(to_fts_expression(query.text))
-            order = "f.rank, m.created_at DESC"
-        for column, value, op in (
-            ("m.platform", query.platform, "="),
-            ("m.author", query.author, "="),
-            ("m.created_at", query.since, ">="),
-            ("m.created_at", query.until, "<"),
-        ):
-            if value is not None:
-                where.append(f"{column} {op} ?")
-                params.append(value)
-        sql = f"SELECT {_prefixed('m')} FROM messages m {join}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        params += [query.limit, query.offset]
-        return [_message_from_row(row) for row in self.db.execute(sql, params)]
+        """Messages matching the text and filters, in the query's order."""
+        sql, params = build_search(query, _prefixed("m"))
+        found = [_message_from_row(row[:-2]) for row in self.db.execute(sql, params)]
+        return self._with_annotations(found)
+
+    def search_page(self, query: SearchQuery) -> tuple[list[StoredMessage], str | None]:
+        """One page of results and the cursor of the next page (None at the end)."""
+        sql, params = build_search(query, _prefixed("m"))
+        rows = list(self.db.execute(sql, params))
+        found = self._with_annotations([_message_from_row(row[:-2]) for row in rows])
+        if len(rows) < query.limit:
+            return found, None
+        return found, cursor_after(rows[-1][-2], int(rows[-1][-1]))
+
+    def _with_annotations(self, messages: list[StoredMessage]) -> list[StoredMessage]:
+        if not messages:
+            return messages
+        stored = load_annotations(self.db, [m.seq for m in messages])
+        return [replace(m, annotations=stored.get(m.seq, {})) for m in messages]
+
+    def save_annotations(self, rows: Sequence[tuple[StoredMessage, JsonObject]]) -> None:
+        """Store each message's annotations (replacing earlier ones) and their facets."""
+        save_annotations(self.db, rows)
 
     def get_message(self, message_id: str) -> StoredMessage:
         """One message by id."""
@@ -331,12 +379,17 @@ class SQLiteStore:
         ).fetchone()
         if row is None:
             raise MessageNotFoundError(f"no message with id {message_id!r}")
-        return _message_from_row(row)
+        return self._with_annotations([_message_from_row(row)])[0]
 
-    def iter_messages(self) -> Iterator[StoredMessage]:
-        """All messages in log order."""
-        for row in self.db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY seq"):
-            yield _message_from_row(row)
+    def iter_messages(self, *, annotated: bool = True) -> Iterator[StoredMessage]:
+        """All messages in log order (with their annotations unless `annotated` is False)."""
+        cursor = self.db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY seq")
+        while True:
+            rows = cursor.fetchmany(1000)
+            if not rows:
+                return
+            messages = [_message_from_row(row) for row in rows]
+            yield from self._with_annotations(messages) if annotated else messages
 
     def iter_notices(self) -> Iterator[StoredNotice]:
         """All notices in log order."""

@@ -86,6 +86,61 @@ CREATE TABLE IF NOT EXISTS log_nodes (
     hash BLOB NOT NULL,
     PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS annotations (
+    seq INTEGER PRIMARY KEY,
+    data TEXT NOT NULL,
+    analyzed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS message_facets (
+    seq INTEGER PRIMARY KEY,
+    created_at TEXT,
+    lang TEXT,
+    category TEXT,
+    informative REAL,
+    help INTEGER NOT NULL DEFAULT 0,
+    priority REAL NOT NULL DEFAULT 0,
+    cluster_id TEXT,
+    is_first INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS facets_lang ON message_facets(lang, created_at);
+CREATE INDEX IF NOT EXISTS facets_category ON message_facets(category, created_at);
+CREATE INDEX IF NOT EXISTS facets_help ON message_facets(help, priority);
+CREATE INDEX IF NOT EXISTS facets_priority ON message_facets(priority);
+CREATE INDEX IF NOT EXISTS facets_cluster ON message_facets(cluster_id);
+CREATE TABLE IF NOT EXISTS message_places (
+    seq INTEGER NOT NULL,
+    place_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lat REAL,
+    lon REAL,
+    PRIMARY KEY (place_key, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS places_by_seq ON message_places(seq);
+CREATE INDEX IF NOT EXISTS places_by_name ON message_places(name);
+CREATE TABLE IF NOT EXISTS message_entities (
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (kind, name, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entities_by_seq ON message_entities(seq);
+CREATE TABLE IF NOT EXISTS message_counts (
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    value INTEGER,
+    qualifier TEXT,
+    created_at TEXT,
+    PRIMARY KEY (kind, seq, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS labels (
+    rowid INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    labelled_by TEXT NOT NULL,
+    labelled_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS labels_by_seq ON labels(seq);
 CREATE TABLE IF NOT EXISTS checkpoints (
     size INTEGER PRIMARY KEY,
     root BLOB NOT NULL,

@@ -1,0 +1,1 @@
+"""Analysis: ordered, versioned steps that read each message and write annotations."""

@@ -1,0 +1,55 @@
+"""`sitroom demo`: write the fictional siege scenario, ingest it into an archive, analyse it."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitroom.archive_folder import ArchiveFolder
+from sitroom.config import ArchivePaths
+from sitroom.demo.scenario import ScenarioFiles, write_scenario
+from sitroom.evidence.checkpoints import make_checkpoint
+from sitroom.evidence.keys import create_keys
+from sitroom.pipeline import IngestPipeline, IngestReport, ProgressCallback
+from sitroom.reading import InputSpec
+from sitroom.sources.base import SourceSettings
+
+DEMO_REGION = "SY"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """Where the demo archive is and what went into it."""
+
+    archive_root: Path
+    scenario: ScenarioFiles
+    report: IngestReport
+    stats: dict[str, object]
+
+
+def open_demo_archive(root: Path, scenario: ScenarioFiles) -> ArchiveFolder:
+    """Open the demo archive, creating it (with the scenario's gazetteer) the first time."""
+    if ArchivePaths(root).config.exists():
+        return ArchiveFolder(ArchivePaths(root))
+    archive = ArchiveFolder.create(
+        root, timezone=scenario.timezone, region=DEMO_REGION, gazetteer="gazetteer.tsv"
+    )
+    shutil.copyfile(scenario.gazetteer, root / "gazetteer.tsv")
+    create_keys(archive.paths, archive.config)
+    return archive
+
+
+def build_demo(
+    folder: Path, *, scale: int = 1, progress: ProgressCallback | None = None
+) -> DemoResult:
+    """Write the scenario under `folder/inputs`, ingest it into `folder/archive`, checkpoint."""
+    scenario = write_scenario(folder / "inputs", scale=scale)
+    root = folder / "archive"
+    with open_demo_archive(root, scenario) as archive:
+        settings = SourceSettings(timezone=scenario.timezone)
+        pipeline = IngestPipeline(archive, settings, progress=progress)
+        report = pipeline.run([InputSpec(str(path)) for path in scenario.inputs])
+        report.checkpoint = make_checkpoint(archive).note
+        stats = archive.store.stats()
+    return DemoResult(root, scenario, report, stats)

@@ -1,0 +1,1 @@
+"""The dashboard and HTTP API: FastAPI app, server-sent events, static assets (no CDN)."""

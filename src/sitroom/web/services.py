@@ -1,0 +1,153 @@
+"""What the routes call: message detail, overview, labels and retraining, over an archive.
+
+Routes stay thin (parse, call one of these, render); these functions hold no HTTP types.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from dataclasses import dataclass
+
+from sitroom.archive_folder import ArchiveFolder
+from sitroom.errors import QueryError, SitroomError
+from sitroom.models import JsonObject
+from sitroom.store.base import SearchQuery
+from sitroom.store.sqlite_views import (
+    add_label,
+    count_matching,
+    distinct_facets,
+    labels_for,
+    latest_counts,
+    max_seq,
+    top_entities,
+    top_places,
+)
+from sitroom.timeutil import utc_now
+
+DEFAULT_CATEGORIES = (
+    "requests_or_urgent_needs", "injured_or_dead_people", "missing_or_found_people",
+    "displaced_people_and_evacuations", "infrastructure_and_utility_damage",
+    "caution_and_advice", "sympathy_and_support", "rescue_volunteering_or_donation_effort",
+    "other_relevant_information", "not_humanitarian",
+)
+LABEL_FIELDS = ("category", "help")
+MAX_LABELLER = 80
+STATS_TTL_SECONDS = 5.0
+
+
+class NotAvailableError(SitroomError):
+    """A feature this installation does not have yet (answered 501)."""
+
+
+def message_detail(folder: ArchiveFolder, message_id: str) -> JsonObject:
+    """A message as the API shows it, with the labels people gave it."""
+    message = folder.store.get_message(message_id)
+    data = message.to_json()
+    data["labels"] = [label.to_json() for label in labels_for(folder.store.db, message.seq)]
+    return data
+
+
+@dataclass
+class _Cached:
+    key: int
+    at: float
+    value: JsonObject
+
+
+class StatsCache:
+    """Archive-wide counts (a full scan on big archives) kept for a few seconds."""
+
+    def __init__(self) -> None:
+        self._cached: _Cached | None = None
+        self._lock = threading.Lock()
+
+    def get(self, folder: ArchiveFolder) -> JsonObject:
+        """The store's stats plus facet menus, recomputed when stale or the log grew."""
+        key = max_seq(folder.store.db)
+        with self._lock:
+            cached = self._cached
+        if cached and cached.key == key and time.monotonic() - cached.at < STATS_TTL_SECONDS:
+            return cached.value
+        value: JsonObject = {
+            **folder.store.stats(),  # type: ignore[dict-item]
+            **distinct_facets(folder.store.db),
+            "archive": {"name": folder.config.name, "origin": folder.config.origin},
+        }
+        known = value.get("categories")
+        merged = list(DEFAULT_CATEGORIES) + [
+            c for c in known if isinstance(c, str) and c not in DEFAULT_CATEGORIES
+        ] if isinstance(known, list) else list(DEFAULT_CATEGORIES)
+        value["taxonomy"] = list(merged)
+        with self._lock:
+            self._cached = _Cached(key, time.monotonic(), value)
+        return value
+
+
+def overview(folder: ArchiveFolder, query: SearchQuery, stats: StatsCache) -> JsonObject:
+    """Totals, top places, people and organisations, and the latest casualty figures."""
+    db = folder.store.db
+    everything = stats.get(folder)
+    matched, capped = count_matching(db, query)
+    help_query = SearchQuery(**{**_fields(query), "help": True})
+    helped, help_capped = count_matching(db, help_query)
+    return {
+        "archive": everything["archive"],
+        "totals": {
+            "messages": everything["messages"], "matching": matched,
+            "matching_capped": capped, "help": helped, "help_capped": help_capped,
+            "log_size": everything["log_size"], "checkpoints": everything["checkpoints"],
+        },
+        "places": top_places(db, query, limit=10),
+        "people": top_entities(db, query, "people", limit=8),
+        "orgs": top_entities(db, query, "orgs", limit=8),
+        "counts": latest_counts(db, query),
+    }
+
+
+def _fields(query: SearchQuery) -> dict[str, object]:
+    return {name: getattr(query, name) for name in SearchQuery.__dataclass_fields__}
+
+
+def parse_label(field: str, value: object, taxonomy: list[str]) -> str:
+    """Check a label's field and value; returns the value as stored (text)."""
+    if field not in LABEL_FIELDS:
+        raise QueryError(f"field must be one of {', '.join(LABEL_FIELDS)}, not {field!r}")
+    if field == "help":
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value in ("true", "false"):
+            return str(value)
+        raise QueryError("a help label is true or false")
+    if not isinstance(value, str) or value not in taxonomy:
+        raise QueryError(f"unknown category {value!r}; use one of the collection's taxonomy")
+    return value
+
+
+def label_message(folder: ArchiveFolder, message_id: str, field: str, value: str,
+                  labelled_by: str) -> JsonObject:
+    """Add one label to a message (annotations are never touched); returns the label."""
+    who = labelled_by.strip()[:MAX_LABELLER] or "anonymous"
+    store = folder.store
+    message = store.get_message(message_id)
+    with store.transaction():
+        label_id = add_label(store.db, message.seq, field, value, labelled_by=who,
+                             labelled_at=utc_now())
+    (label,) = [row for row in labels_for(store.db, message.seq) if row.id == label_id]
+    return label.to_json()
+
+
+def retrain(folder: ArchiveFolder) -> JsonObject:
+    """Retrain the collection's model from the archive's labels (analysis.retrain)."""
+    try:
+        module = importlib.import_module("sitroom.analysis.retrain")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("sitroom.analysis.retrain", "sitroom.analysis"):
+            raise
+        raise NotAvailableError(
+            "retraining is not available in this installation yet "
+            "(sitroom.analysis.retrain is missing)"
+        ) from None
+    result = module.retrain_from_archive(folder)
+    return dict(result) if isinstance(result, dict) else {"result": str(result)}
