@@ -5,7 +5,8 @@
 Writes real-size Twitter v1.1 and v2 files (see corpus.py), then in one run measures:
 sitroom ingest (library pipeline, both cores, no analysis) with and without the Merkle log,
 the single-threaded floor script, and twarc2 csv on the v2 file when twarc-csv is installed
-(installed on first use into bench-out/twarc-venv: it needs pandas < 2.2). `--big` adds peak memory of `sitroom ingest` on a 1 GB file.
+(installed on first use into bench-out/twarc-venv: it needs pandas < 2.2).
+`--big` adds peak memory of `sitroom ingest` on a 1 GB file.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def write_v2(path: Path, tweets: int) -> int:
         while written < tweets:
             template = pages[page_no % len(pages)]
             prefix = f"9{page_no:06d}".encode()
-            line = _ID.sub(lambda m: b'"' + prefix + m.group(1)[-12:] + b'"', template)
+            line = _ID.sub(lambda m, p=prefix: b'"' + p + m.group(1)[-12:] + b'"', template)
             out.write(line + b"\n")
             written += len(orjson.loads(line)["data"])
             page_no += 1

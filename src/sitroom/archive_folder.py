@@ -38,7 +38,7 @@ class ArchiveFolder:
         return cls(locate_archive(explicit), read_only=read_only)
 
     @classmethod
-    def create(cls, root: Path, **settings: str | None) -> ArchiveFolder:
+    def create(cls, root: Path, **settings: str) -> ArchiveFolder:
         """Create a new, empty archive folder (config, store, blob folder).
 
         `settings` fill optional configuration fields (timezone, region, gazetteer, ...).

@@ -106,7 +106,9 @@ def read_config(paths: ArchivePaths) -> ArchiveConfig:
     try:
         data = tomllib.loads(paths.config.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ArchiveNotFoundError(f"{paths.root}: not a sitroom archive (no {CONFIG_FILE})") from exc
+        raise ArchiveNotFoundError(
+            f"{paths.root}: not a sitroom archive (no {CONFIG_FILE})"
+        ) from exc
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{paths.config}: cannot read configuration: {exc}") from exc
     try:
@@ -140,5 +142,7 @@ def locate_archive(explicit: str | None, cwd: Path | None = None) -> ArchivePath
     paths = ArchivePaths(root)
     if not paths.config.is_file():
         hint = "" if chosen else " (give -a/--archive or set SITROOM_ARCHIVE)"
-        raise ArchiveNotFoundError(f"{root}: not a sitroom archive{hint}; create one with `sitroom init`")
+        raise ArchiveNotFoundError(
+            f"{root}: not a sitroom archive{hint}; create one with `sitroom init`"
+        )
     return paths

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sitroom.archive.blobs import BlobWriter
 from sitroom.archive_folder import ArchiveFolder
@@ -86,6 +86,14 @@ class IngestReport:
         }
 
 
+class BatchAnalyzer(Protocol):
+    """Annotates stored messages (see sitroom.analyzing.ArchiveAnalyzer)."""
+
+    def analyze(self, messages: Sequence[StoredMessage]) -> None:
+        """Annotate and store annotations for these durable messages."""
+        ...
+
+
 ProgressCallback = Callable[[str, int, int], None]
 """Called after each committed batch with (source, bytes read, messages stored so far)."""
 
@@ -106,8 +114,10 @@ class IngestPipeline:
         batch_size: int = 1000,
         progress: ProgressCallback | None = None,
         with_log: bool = True,
+        analyzer: BatchAnalyzer | None = None,
     ) -> None:
-        """`with_log=False` skips the Merkle log: only for measuring what the log costs."""
+        """`analyzer` annotates each batch's new messages once they are durable;
+        `with_log=False` skips the Merkle log: only for measuring what the log costs."""
         archive.lock_for_writing()
         self.archive = archive
         self.store = archive.store
@@ -117,6 +127,7 @@ class IngestPipeline:
         self.writer = BlobWriter(archive.paths.blobs, self.store.pack_ends())
         self.ledger = LedgerAppender(self.store)
         self.with_log = with_log
+        self.analyzer = analyzer
 
     def run(self, inputs: Sequence[InputSpec]) -> IngestReport:
         """Read every input and store what it holds; returns the per-input report."""
@@ -158,7 +169,9 @@ class IngestPipeline:
                 self._write_blobs(batch, fresh)
                 seqs = list(range(self.ledger.size, self.ledger.size + len(fresh)))
                 messages, notices = _rows(batch, fresh, seqs, received_at)
-                ordered = sorted([*messages, *notices], key=lambda row: row.seq)
+                ordered: list[StoredMessage | StoredNotice] = sorted(
+                    [*messages, *notices], key=lambda row: row.seq
+                )
                 if self.with_log:
                     self.ledger.append(ordered, [item.content_sha256 for item in fresh])
                 else:
@@ -174,6 +187,9 @@ class IngestPipeline:
                     for r in batch.rejects
                 ]
                 self.store.add_rejects(rejects)
+                if self.analyzer is not None:
+                    # same transaction: a message is never visible without its annotations
+                    self.analyzer.analyze(messages)
         except BaseException:
             self.writer.rollback()
             self.ledger.reload()

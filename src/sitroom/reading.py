@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sitroom.archive.blobs import PackedBlob, compress_blob, new_compressor
+from sitroom.archive.entry import content_digest
 from sitroom.errors import RecordRejected, SitroomError, SourceError
 from sitroom.identity import id_for, message_identity, notice_identity
-from sitroom.archive.entry import content_digest
 from sitroom.models import (
     MESSAGE_CONTENT_FIELDS,
     NOTICE_CONTENT_FIELDS,
@@ -149,7 +149,7 @@ def open_input(spec: InputSpec) -> BinaryIO:
         return sys.stdin.buffer
     path = Path(spec.path)
     try:
-        return open(path, "rb", buffering=1 << 20)  # noqa: SIM115
+        return open(path, "rb", buffering=1 << 20)
     except IsADirectoryError as exc:
         raise SourceError(f"{spec.path}: is a folder, not a file") from exc
     except OSError as exc:

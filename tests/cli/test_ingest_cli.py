@@ -69,7 +69,10 @@ def test_show_gives_provenance_and_raw_hash(run: Run) -> None:
     assert shown["provenance"]["source"] == str(MESSAGES)
     assert shown["provenance"]["importer"] == "jsonl@1"
     assert shown["created_at"] == "2016-12-13T00:00:00Z"  # +02:00 converted to UTC
-    assert shown["annotations"] == {}
+    annotations = shown["annotations"]
+    for key in ("lang", "cluster", "help", "places", "people", "orgs", "counts", "quotes"):
+        assert "@" in annotations[key]["step"], key
+    assert annotations["lang"]["value"] == "en"
 
 
 def test_bad_lines_are_rejected_with_locators_and_good_ones_kept(run: Run) -> None:

@@ -306,7 +306,7 @@ def test_date_order_setting_overrides_detection(folder: Path) -> None:
         "2017-09-01",
     ]
     [(locator, reason)] = rejects
-    assert locator == "line 5" and reason.startswith("line 5: impossible date or time")
+    assert locator == "line 5" and reason.startswith("impossible date or time")
 
 
 def test_unknown_date_order_setting_is_refused() -> None:
@@ -355,9 +355,9 @@ def test_junk_lines_and_invalid_utf8_are_rejected_alone(folder: Path) -> None:
     parsed, rejects = read_all((folder / "junk_and_invalid.txt").read_bytes())
     assert [m.text for m in messages(parsed)] == ["first good message", "last good message"]
     assert rejects == [
-        ("line 1", "line 1: not a WhatsApp message line"),
-        ("line 2", "line 2: not a WhatsApp message line"),
-        ("line 5", "line 5: invalid UTF-8 at byte 42"),
+        ("line 1", "not a WhatsApp message line"),
+        ("line 2", "not a WhatsApp message line"),
+        ("line 5", "invalid UTF-8 at byte 42"),
     ]
 
 

@@ -31,6 +31,7 @@ class AnalysisItem:
     declared_lang: str | None = None
     extra: JsonObject = field(default_factory=dict)
     annotations: dict[str, JsonObject] = field(default_factory=dict)
+    platform_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ embedded store implements it over SQLite (`sitroom.store.sqlite_clusters`); test
 
 What is kept:
 - clusters: public id (the first message's id), first message's `created_at`, current size, and
-  the first message's signature (its MinHash bins, 16 bits each) for verifying candidates;
+  for verifying candidates the first message's signature (its MinHash bins, 16 bits each) and
+  the set of numbers it mentions (`shingles.number_mask`);
 - keys: 64-bit keys (a canonical-text key, or an LSH band key of a cluster's first message)
   pointing at clusters; one key may point at several clusters;
 - members: message id -> cluster, and whether the message is counted in the size. A message
@@ -18,7 +19,7 @@ What is kept:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple, Protocol, runtime_checkable
 
 
@@ -30,6 +31,7 @@ class ClusterInfo:
     first_at: str | None
     size: int
     signature: bytes
+    numbers: int = 0
 
 
 class Membership(NamedTuple):
@@ -57,12 +59,13 @@ class ClusterChanges:
     """One batch's changes: applied together, in this order, by `ClusterIndex.apply`.
 
     `new_clusters` carry their size at the end of the batch; `size_deltas` add to clusters
-    that already existed; `members` replace any earlier membership of the same message.
+    that already existed; `keys` lists, per cluster, keys that now point at it too; `members`
+    replace any earlier membership of the same message.
     """
 
     new_clusters: list[ClusterInfo] = field(default_factory=list)
     size_deltas: dict[str, int] = field(default_factory=dict)
-    keys: list[tuple[int, str]] = field(default_factory=list)
+    keys: list[tuple[str, list[int]]] = field(default_factory=list)
     members: list[tuple[str, Membership]] = field(default_factory=list)
 
 
@@ -101,7 +104,8 @@ class InMemoryClusterIndex:
     def __init__(self) -> None:
         self._scheme: str | None = None
         self._clusters: dict[str, ClusterInfo] = {}
-        self._keys: dict[int, list[str]] = {}
+        # Most keys point at one cluster: a bare id then, a list only when there are several.
+        self._keys: dict[int, str | list[str]] = {}
         self._members: dict[str, Membership] = {}
 
     def scheme(self) -> str | None:
@@ -119,10 +123,9 @@ class InMemoryClusterIndex:
             member = self._members.get(message_id)
             if member is not None:
                 view.members[message_id] = member
-        for key in keys:
-            found = self._keys.get(key)
-            if found:
-                view.keys[key] = list(found)
+        for key in self._keys.keys() & set(keys):
+            found = self._keys[key]
+            view.keys[key] = [found] if isinstance(found, str) else list(found)
         wanted = {m.cluster for m in view.members.values()}
         for found in view.keys.values():
             wanted.update(found)
@@ -135,11 +138,17 @@ class InMemoryClusterIndex:
             self._clusters[info.id] = info
         for cid, delta in changes.size_deltas.items():
             old = self._clusters[cid]
-            self._clusters[cid] = ClusterInfo(old.id, old.first_at, old.size + delta, old.signature)
-        for key, cid in changes.keys:
-            found = self._keys.setdefault(key, [])
-            if cid not in found:
-                found.append(cid)
+            self._clusters[cid] = replace(old, size=old.size + delta)
+        keys = self._keys
+        for cid, added in changes.keys:
+            for key in added:
+                found = keys.setdefault(key, cid)
+                if found is cid or found == cid:
+                    continue
+                if isinstance(found, str):
+                    keys[key] = [found, cid]
+                elif cid not in found:
+                    found.append(cid)
         for message_id, member in changes.members:
             self._members[message_id] = member
 

@@ -20,13 +20,26 @@ skipped, and a count needs a kind word in the first place.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import ClassVar
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
-from sitroom.analysis.numbers import NumberRead, Token, fold_with_offsets, read_number, tokenize
+from sitroom.analysis.numbers import (
+    FoldedText,
+    NumberRead,
+    fold_with_offsets,
+    read_number,
+    tokenize,
+)
 from sitroom.models import JsonObject
+
+
+def _words(text: str) -> frozenset[str]:
+    """The set of space-separated words in `text` (word lists read better as one string)."""
+    return frozenset(text.split())
+
 
 KINDS = ("killed", "injured", "casualties", "missing", "displaced", "trapped", "threatened",
          "evacuated", "detained", "arrested", "homeless", "affected")
@@ -43,21 +56,22 @@ _KIND_AFTER = _table({
     "injured": "injured wounded hurt injuries جريح جريحا جرحي مصاب مصابا مصابين مصابون اصابه "
                "اصابات بجروح اصيبوا",
     "casualties": "casualties ضحيه ضحايا",
-    "missing": "missing unaccounted disappeared مفقود مفقودا مفقودين مفقودون",
+    "missing": "missing unaccounted disappeared مفقود مفقودا مفقودين مفقودون مفقوده",
     "displaced": "displaced fled refugees uprooted idps نازح نازحا نازحين نازحون مهجر مهجرا "
-                 "مهجرين لاجئ لاجئا لاجئين نزحوا",
+                 "مهجرين لاجئ لاجئا لاجئين نزحوا نازحه مهجره",
     "trapped": "trapped besieged stranded عالق عالقا عالقين عالقون محاصر محاصرا محاصرين محاصرون",
     "threatened": "threatened endangered مهدد مهددا مهددين مهددون",
     "evacuated": "evacuated evacuees",
     "detained": "detained detainees abducted kidnapped hostages معتقل معتقلا معتقلين معتقلون "
                 "محتجز محتجزا محتجزين مختطف مختطفا مختطفين",
     "arrested": "arrested",
-    "homeless": "homeless مشرد مشردا مشردين مشردون",
-    "affected": "affected متضرر متضررا متضررين متضررون",
+    "homeless": "homeless مشرد مشردا مشردين مشردون مشرده",
+    "affected": "affected متضرر متضررا متضررين متضررون متضرره",
 })
 _KIND_BEFORE = _table({
     "killed": "killed killing kills kill قتل مقتل قتلت يقتل استشهاد استشهد مصرع وفاه",
-    "injured": "injured injuring injures wounded wounding wounds اصابه اصيب اصيبت جرح",
+    "injured": "injured injuring injures hurts hurting wounded wounding wounds "
+               "اصابه اصيب اصيبت جرح",
     "missing": "فقدان فقد",
     "displaced": "displaced displacing displaces نزوح نزح تهجير هجر",
     "homeless": "تشريد شرد",
@@ -74,8 +88,11 @@ _TOLL_KIND = _table({
     "missing": "missing مفقودين المفقودين",
     "displaced": "displaced نازحين النازحين",
 })
-_TOLL_HEAD = frozenset("toll عدد حصيله number".split())
-_UNIT_AFTER = frozenset(
+# Arabic dual nouns count two on their own: "سقوط قتيلين" (two killed).
+_DUALS = {"قتيلين": "killed", "قتيلان": "killed", "شهيدين": "killed", "شهيدان": "killed",
+          "جريحين": "injured", "جريحان": "injured"}
+_TOLL_HEAD = _words("toll عدد حصيله number")
+_UNIT_AFTER = _words(
     "years year yr yrs months month days day hours hour hrs minutes mins min seconds secs weeks "
     "week km kms kilometres kilometers miles mile metres meters metre meter kg kilos tons tonnes "
     "percent per cent dollars dollar usd euros euro eur pounds gbp lira liras pound am pm times "
@@ -83,14 +100,14 @@ _UNIT_AFTER = frozenset(
     "animals sheep cattle head dogs cats rounds shells rockets missiles bombs strikes raids "
     "عام اعوام سنه سنوات عاما سنين شهر اشهر شهرا يوم ايام يوما ساعه ساعات دقيقه دقائق كم "
     "كيلومتر كيلومترا متر مترا درجه بالمئه بالمائه طن دولار دولارا يورو ليره جنيه ريال درهم "
-    "دينار منزل منازل منزلا مبني مباني سياره صاروخ صواريخ غاره غارات برميل براميل قذيفه قذائف".split()
+    "دينار منزل منازل منزلا مبني مباني سياره صاروخ صواريخ غاره غارات برميل براميل قذيفه قذائف"
 )
-_TOLL_FILL = frozenset(
+_TOLL_FILL = _words(
     "has have is was now rose risen rises climbed climbs jumped reached reaches hit stands "
-    "stood at to of increased passed exceeded topped surpassed the : ارتفعت ارتفع بلغت بلغ "
-    "وصلت وصل الي حتي الان تجاوزت تجاوز تخطت الي".split()
+    "stood at to of increased passed exceeded topped tops surpassed the : ارتفعت ارتفع بلغت بلغ "
+    "وصلت وصل الي حتي الان تجاوزت تجاوز تخطت الي"
 )
-_HUMAN = frozenset(
+_HUMAN = _words(
     "people persons person civilians civilian children child kids men women boys girls residents "
     "inhabitants villagers soldiers troops fighters rebels militants policemen police officers "
     "workers patients students babies infants victims individuals others families family "
@@ -98,49 +115,58 @@ _HUMAN = frozenset(
     "firefighters miners protesters demonstrators worshippers tourists staff employees crew "
     "مدني مدنيا مدنيين مدنيون شخص شخصا اشخاص طفل طفلا اطفال امراه نساء رجل رجلا رجال عائله "
     "عائلات اسره اسر مواطن مواطنا مواطنين مواطنون سكان ساكن عنصرا عناصر جنديا جنود مقاتلا "
-    "مقاتلين شابا شبان اخرين اخرون فردا افراد عاملا عمال طالبا طلاب".split()
+    "مقاتلين شابا شبان اخرين اخرون فردا افراد عاملا عمال طالبا طلاب"
 )
-_CLITIC_WORDS = frozenset("و ب ل ف".split())
-_FAMILIES = frozenset("families households عائله عائلات اسره اسر".split())
-_FILLER = frozenset(
+_CLITIC_WORDS = _words("و ب ل ف")
+_FAMILIES = _words("families households عائله عائلات اسره اسر")
+_FILLER = _words(
     "are were is was have has had been being be reported reportedly now still feared believed "
     "confirmed presumed already left remain remained remains who that of them more من على "
-    "today so far".split()
+    "today so far"
 )
-_BLOCK_BEFORE = frozenset(
+_BLOCK_BEFORE = _words(
     "aged age ages no number street st building house apt apartment floor block route highway "
     "flat room unit flight bus platform gate page chapter version rule article "
-    "عمر عمره عمرها العمر البالغ شارع بنايه بناء مبني رقم الطابق منزل الساعه".split()
+    "عمر عمره عمرها العمر البالغ شارع بنايه بناء مبني رقم الطابق منزل الساعه"
 )
 _SIGNS_BEFORE = frozenset("#@/$€£¥:\\+-_.")
 _SIGNS_AFTER = frozenset("%٪-_°")
 _SIGNS_BEFORE_DIGIT = frozenset("/:")
-_NEGATION = frozenset("no not zero none لا لم".split())
+_NEGATION = _words("no not zero none لا لم")
 
-_QUALIFIER_BEFORE = [(re.compile(rf"(?:^|[\s\W])((?:[وب])?(?:{words}))\s*$"), qual) for words, qual in (
+_QUALIFIER_WORDS = (
     (r"at least|more than|over|upwards of|in excess of|no fewer than|no less than|not less than|"
-     r"a minimum of|exceeded|topped|passed|surpassed|اكثر من|ما لا يقل عن|لا يقل عن|ما يزيد عن|"
+     r"a minimum of|exceeded|topped|tops|passed|surpassed|اكثر من|ما لا يقل عن|لا يقل عن|"
+     r"ما يزيد عن|"
      r"ما يزيد علي|يزيد عن|ازيد من|تجاوز|تجاوزت|تخطي|تخطت", "at_least"),
     (r"about|around|approximately|approx\.?|roughly|some|nearly|almost|close to|an estimated|"
      r"estimated|~|circa|نحو|حوالي|قرابه|ما يقارب|ما يقرب من|زهاء|ما يناهز|يناهز", "about"),
     (r"up to|as many as|at most|no more than|fewer than|less than|under|ما يصل الي|يصل الي|"
      r"حتي|اقل من", "at_most"),
-)]
+)
+_QUALIFIER_BEFORE = [
+    (re.compile(rf"(?:^|[\s\W])((?:[وب])?(?:{words}))\s*$"), qual)
+    for words, qual in _QUALIFIER_WORDS
+]
 _QUALIFIER_AFTER = re.compile(
     r"\s*(?:(at least|or more|and more|على الاقل|علي الاقل|او اكثر|واكثر)|(\+)|(تقريبا|or so))"
 )
 
 
 def _base(word: str) -> list[str]:
-    """`word` and its forms without Arabic clitics (و ف ب ل ك) and article."""
+    """`word` and its forms without Arabic clitics: و/ف, then ب/ل/ك, then the article."""
     forms = [word]
-    if len(word) > 3 and word[0] in "وفبلك":
-        forms.append(word[1:])
-    for form in list(forms):
-        if form.startswith("ال") and len(form) > 4:
-            forms.append(form[2:])
-        elif form.startswith("لل") and len(form) > 4:
-            forms.append(form[2:])
+    if len(word) > 3 and word[0] in "وف":
+        word = word[1:]
+        forms.append(word)
+    if word.startswith("لل") and len(word) > 4:  # ل + ال: "للمدنيين"
+        forms.append(word[2:])
+        return forms
+    if len(word) > 3 and word[0] in "بلك":
+        word = word[1:]
+        forms.append(word)
+    if word.startswith("ال") and len(word) > 4:
+        forms.append(word[2:])
     return forms
 
 
@@ -156,12 +182,26 @@ def _is_in(words: frozenset[str], word: str) -> bool:
     return any(form in words for form in _base(word))
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_AR_PREFIXES = (
+    *(conj + prep + article for conj in ("", "و", "ف") for prep in ("", "ب", "ل", "ك")
+      for article in ("", "ال")),
+    "لل", "ولل", "فلل",
+)
+# Every form a kind word can take in a message: a text with none of them holds no count.
+_TRIGGERS = frozenset(
+    prefix + word
+    for word in (*_KIND_AFTER, *_KIND_BEFORE, *_TOLL_KIND, *_DUALS, "toll")
+    for prefix in (_AR_PREFIXES if not word.isascii() else ("",))
+)
+
+
 class _Context:
     """One message being read: its folded text, tokens, and the counts found so far."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, folded: FoldedText) -> None:
         self.text = text
-        self.folded = fold_with_offsets(text)
+        self.folded = folded
         self.tokens = tokenize(self.folded.text)
         self.found: list[JsonObject] = []
 
@@ -230,8 +270,12 @@ def _kind_after(ctx: _Context, num: NumberRead) -> tuple[str, int, bool] | None:
         if tok.kind != "word":
             return None
         kind = _find(_KIND_AFTER, tok.text)
-        if kind is not None:
-            return (kind, j + 1, families) if human_after_unknown else None
+        if kind is not None and not human_after_unknown:
+            return None
+        if kind is not None:  # "6k displaced families": the counted noun may follow the kind
+            if not seen_human and _is_in(_FAMILIES, ctx.word(j + 1)):
+                return kind, j + 2, True
+            return kind, j + 1, families
         if _is_in(_HUMAN, tok.text):
             families = families or (not seen_human and _is_in(_FAMILIES, tok.text))
             seen_human = human_after_unknown = True
@@ -240,7 +284,7 @@ def _kind_after(ctx: _Context, num: NumberRead) -> tuple[str, int, bool] | None:
         elif tok.text not in _FILLER:
             unknown += 1
             human_after_unknown = False
-            if unknown > 2 or j == num.end and unknown and not _is_in(_HUMAN, ctx.word(j + 1)):
+            if unknown > 2 or (j == num.end and unknown and not _is_in(_HUMAN, ctx.word(j + 1))):
                 return None
     return None
 
@@ -266,8 +310,8 @@ def _kind_before(ctx: _Context, first_token: int) -> tuple[str, int] | None:
     word = ctx.tokens[j].text
     if word == "toll":  # "death toll", "casualty toll", or just "the toll"
         head = ctx.word(j - 1)
-        kind = "casualties" if head in ("casualty", "casualties") else "killed"
-        return kind, j - 1 if head in ("death", "casualty", "casualties") else j
+        toll = "casualties" if head in ("casualty", "casualties") else "killed"
+        return toll, j - 1 if head in ("death", "casualty", "casualties") else j
     kind = _find(_TOLL_KIND, word)
     if kind is None:
         return None
@@ -278,13 +322,12 @@ def _kind_before(ctx: _Context, first_token: int) -> tuple[str, int] | None:
 
 
 def _token_at(ctx: _Context, folded_start: int) -> int:
-    for k, tok in enumerate(ctx.tokens):
-        if tok.start >= folded_start:
-            return k
-    return len(ctx.tokens)
+    """Index of the first token starting at or after `folded_start`."""
+    return bisect.bisect_left(ctx.tokens, folded_start, key=lambda tok: tok.start)
 
 
 def _emit(ctx: _Context, num: NumberRead) -> None:
+    """Record the count a number makes, if a kind word before or after it says what it counts."""
     if not _plausible(ctx, num) or ctx.word(num.start - 1) in _NEGATION:
         return
     qual, q_start, q_end = _qualifier(ctx, num)
@@ -295,9 +338,9 @@ def _emit(ctx: _Context, num: NumberRead) -> None:
     if before is not None:
         kind = before[0]
         start = ctx.tokens[before[1]].start
-        counted_end, families = _counted_end(ctx, num.end)
-        if _is_in(_UNIT_AFTER, ctx.word(num.end)):
+        if _is_in(_UNIT_AFTER, ctx.word(num.end)):  # "killed 5 years ago"
             return
+        counted_end, families = _counted_end(ctx, num.end)
         end = max(end, ctx.tokens[counted_end - 1].end)
     else:
         after = _kind_after(ctx, num)
@@ -313,13 +356,28 @@ def _emit(ctx: _Context, num: NumberRead) -> None:
     })
 
 
+def _emit_dual(ctx: _Context, i: int) -> None:
+    """Count an Arabic dual noun ("قتيلين") that no number precedes as two."""
+    tok = ctx.tokens[i]
+    kind = _find(_DUALS, tok.text) if tok.kind == "word" and not tok.text.isascii() else None
+    if kind is None or (i and ctx.tokens[i - 1].kind == "num"):
+        return
+    s, e = ctx.folded.span(tok.start, tok.end)
+    ctx.found.append({"kind": kind, "value": 2, "qualifier": "exact", "unit": "people",
+                      "span": [s, e], "text": ctx.text[s:e]})
+
+
 def find_counts(text: str) -> list[JsonObject]:
     """Every count of people in `text`, in reading order (see the module docstring)."""
-    ctx = _Context(text)
+    folded = fold_with_offsets(text)
+    if _TRIGGERS.isdisjoint(_WORD.findall(folded.text)):
+        return []
+    ctx = _Context(text, folded)
     i = 0
     while i < len(ctx.tokens):
         num = read_number(ctx.tokens, i)
         if num is None:
+            _emit_dual(ctx, i)
             i += 1
             continue
         _emit(ctx, num)
@@ -342,4 +400,4 @@ class CountsStep:
         return [{"counts": {"value": list(find_counts(item.text or ""))}} for item in items]
 
 
-__all__ = ["KINDS", "CountsStep", "Token", "find_counts"]
+__all__ = ["KINDS", "CountsStep", "find_counts"]

@@ -8,13 +8,15 @@ Each message is placed, in batch order, by the first rule that applies:
 4. Its canonical text (see `shingles`) equals one seen before: it joins that cluster.
 5. LSH: clusters whose first message shares a band key are candidates; it joins the candidate
    whose first message is most similar, if the estimated Jaccard similarity of their character
-   5-gram sets is at least `THRESHOLD`.
+   5-gram sets is at least `THRESHOLD` and their numbers agree (one's within the other's).
 6. Otherwise it starts a cluster whose id is its own id.
 
 Clusters are balls around their first message (band keys are stored for first messages only),
 so a chain of small edits never drifts into a different appeal. With `THRESHOLD` 0.7, a quote
 that adds a comment stays in the original's cluster while the comment is shorter than about a
-third of the original; a longer comment makes it a message of its own.
+quarter of the original (Jaccard 0.7 allows about 40% extra grams, minus estimation noise); a
+longer comment says something of its own and makes it a message of its own. Messages that
+differ only in their numbers (a death toll, a magnitude, an hour) are kept apart.
 
 The annotation is `{"id", "size", "first_id", "dup_of"}`: `size` counts the cluster up to and
 including this message; the index keeps the current size (`ClusterIndex.cluster_sizes`).
@@ -45,6 +47,7 @@ from sitroom.analysis.shingles import (
     Canonical,
     Sketches,
     canonicalize,
+    numbers_compatible,
     sketch,
 )
 from sitroom.identity import id_for
@@ -54,6 +57,9 @@ logger = logging.getLogger(__name__)
 THRESHOLD = 0.7
 _MIN_AGREEING_BINS = int(np.ceil(THRESHOLD * NUM_BINS))
 _SIGNATURE_DTYPE = np.dtype("<u2")
+# Boilerplate can put thousands of clusters behind one band key; verifying them all would
+# make one message cost milliseconds, and the first (oldest) ones are the likeliest anyway.
+_MAX_CANDIDATES = 64
 
 Signature = npt.NDArray[np.uint16]
 
@@ -181,9 +187,12 @@ class _Placer:
         self._sketches = sketches
         self._sizes: dict[str, int] = {cid: info.size for cid, info in view.clusters.items()}
         self._firsts: dict[str, str | None] = {}
+        self._numbers: dict[str, int] = {cid: info.numbers for cid, info in known.items()}
         self._signatures: dict[str, Signature | None] = {}
         self._new: list[str] = []
-        self._new_keys: list[tuple[int, str]] = []
+        self._new_keys: list[tuple[str, list[int]]] = []
+        self._shared = _shared_band_keys(sketches.band_keys)
+        self._may_match = _rows_with_candidates(sketches.band_keys, self._keys, self._shared)
         self._new_members: list[tuple[str, Membership]] = []
 
     def place(self, item: AnalysisItem, prep: _Prepared) -> Annotations:
@@ -209,20 +218,21 @@ class _Placer:
             found = self._keys.get(key)
             if found:
                 return found[0]
-        return self._nearest(prep) if prep.sketch_row >= 0 else None
+        return self._nearest(prep) if prep.sketch_row in self._may_match else None
 
     def _nearest(self, prep: _Prepared) -> str | None:
         """The most similar candidate cluster at or above the threshold (first on ties)."""
         signature = self._sketches.signatures[prep.sketch_row]
+        numbers = prep.canon.numbers
         best, best_agree = None, _MIN_AGREEING_BINS - 1
         tried: set[str] = set()
         for key in self._sketches.band_keys[prep.sketch_row].tolist():
             for cid in self._keys.get(key, ()):
-                if cid in tried:
+                if cid in tried or len(tried) >= _MAX_CANDIDATES:
                     continue
                 tried.add(cid)
                 other = self._signature(cid)
-                if other is None:
+                if other is None or not numbers_compatible(numbers, self._numbers[cid]):
                     continue
                 agree = int(np.count_nonzero(other == signature))
                 if agree > best_agree:
@@ -241,11 +251,15 @@ class _Placer:
         self._new.append(cid)
         self._sizes[cid] = 1
         self._firsts[cid] = item.created_at
+        self._numbers[cid] = prep.canon.numbers
         signature = None
-        if prep.sketch_row >= 0:
-            signature = self._sketches.signatures[prep.sketch_row]
-            for band_key in self._sketches.band_keys[prep.sketch_row].tolist():
-                self._add_key(band_key, cid)
+        row = prep.sketch_row
+        if row >= 0:
+            signature = self._sketches.signatures[row]
+            self._new_keys.append((cid, self._sketches.band_keys[row].tolist()))
+            # Only keys another message of this batch also has can place a later message.
+            for band_key in self._shared.get(row, ()):
+                self._keys.setdefault(band_key, []).append(cid)
         self._signatures[cid] = signature
         return cid
 
@@ -265,14 +279,19 @@ class _Placer:
         found = self._keys.setdefault(key, [])
         if cid not in found:
             found.append(cid)
-            self._new_keys.append((key, cid))
+            self._new_keys.append((cid, [key]))
 
     def changes(self) -> ClusterChanges:
         """Everything this batch changed, for `ClusterIndex.apply`."""
         new = set(self._new)
         clusters = [
-            ClusterInfo(cid, self._firsts[cid], self._sizes[cid], _signature_bytes(
-                self._signatures[cid]))
+            ClusterInfo(
+                cid,
+                self._firsts[cid],
+                self._sizes[cid],
+                _signature_bytes(self._signatures[cid]),
+                self._numbers[cid],
+            )
             for cid in self._new
         ]
         deltas = {
@@ -281,6 +300,28 @@ class _Placer:
             if cid not in new and self._sizes[cid] != info.size
         }
         return ClusterChanges(clusters, deltas, self._new_keys, self._new_members)
+
+
+def _shared_band_keys(band_keys: npt.NDArray[np.int64]) -> dict[int, list[int]]:
+    """Per sketch row, its band keys that some other row of the batch has too."""
+    if not len(band_keys):
+        return {}
+    _, inverse, counts = np.unique(band_keys.ravel(), return_inverse=True, return_counts=True)
+    shared = (counts[inverse] > 1).reshape(band_keys.shape)
+    return {
+        int(row): band_keys[row][shared[row]].tolist() for row in np.flatnonzero(shared.any(axis=1))
+    }
+
+
+def _rows_with_candidates(
+    band_keys: npt.NDArray[np.int64], stored: dict[int, list[str]], shared: dict[int, list[int]]
+) -> set[int]:
+    """Sketch rows that can have a candidate at all: a stored key, or one shared in the batch."""
+    rows = set(shared)
+    if stored and len(band_keys):
+        known = np.fromiter(stored, dtype=np.int64, count=len(stored))
+        rows.update(np.flatnonzero(np.isin(band_keys, known).any(axis=1)).tolist())
+    return rows
 
 
 def _signature_bytes(signature: Signature | None) -> bytes:

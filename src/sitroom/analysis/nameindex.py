@@ -9,13 +9,15 @@ typical tweet costs a few dozen dict look-ups. (spaCy's tokenizer alone runs at 
 tweets/s on this machine; this whole scan runs several times faster, and it folds Arabic
 clitics and romanisation variants, which spaCy's PhraseMatcher cannot.)
 
-URLs, @mentions and e-mail addresses are skipped; a hashtag's word is kept (#Aleppo).
+URLs, @mentions and e-mail addresses are skipped; a hashtag's words are kept (#Aleppo,
+#Bustan_al_Qasr: an underscore joins words like a space).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
 from sitroom.analysis.transliteration import (
@@ -23,7 +25,6 @@ from sitroom.analysis.transliteration import (
     SPACE_ARTICLES,
     arabic_clitic_variants,
     arabic_key,
-    is_arabic,
     latin_key,
 )
 from sitroom.textnorm import normalize_for_search
@@ -32,15 +33,13 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-_WORD = rf"[^\W\d_][^\W\d_{_MARKS[:0]}{_MARKS}]*"
-_TOKEN = re.compile(
-    rf"(?P<skip>https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+)"
-    rf"|(?P<word>[^\W\d_](?:[^\W\d_]|[{_MARKS}])*(?:['’ʼ‘`](?:[^\W\d_]|[{_MARKS}])+)*)"
-)
+_SKIP = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
+_WORD = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}])*(?:['’ʼ‘`](?:[^\W\d_]|[{_MARKS}])+)*")
 _MARK_RE = re.compile(f"[{_MARKS}\u0640]")
 _JOINERS = frozenset({" ", "-", "\u00a0", " -", "- ", " - "})
 
 LOWER, CAPITAL, UPPER, ARABIC = 0, 1, 2, 3
+_new_tuple = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -60,28 +59,34 @@ class Token(NamedTuple):
     variants: tuple[tuple[str, int], ...]
 
 
-def tokenize(text: str) -> list[Token]:
-    """The words of `text`, with Latin articles (al-, ar-, al + space) merged into the next."""
-    raw: list[tuple[int, int, str]] = []
-    for found in _TOKEN.finditer(text):
-        if found.lastgroup == "word":
-            raw.append((found.start(), found.end(), found.group()))
+@lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[Token, ...]:
+    """The words of `text`, with Latin articles (al-, ar-, al + space) merged into the next.
+
+    Cached for the last few thousand texts: the places and entities steps read the same batch.
+    """
+    if "@" in text or "http" in text or "www." in text:
+        # Blank out URLs and mentions without moving any offset.
+        text = _SKIP.sub(lambda found: " " * len(found.group()), text)
+    raw = [(found.start(), found.end(), found.group()) for found in _WORD.finditer(text)]
     tokens: list[Token] = []
-    prev_end = -10
-    skip_next_merge = False
-    for index, (start, end, word) in enumerate(raw):
-        if skip_next_merge:
-            skip_next_merge = False
-            continue
-        if index + 1 < len(raw) and _is_article(text, word, end, raw[index + 1][0]):
-            _, next_end, next_word = raw[index + 1]
-            token = _make_token(text, start, next_end, next_word, prev_end)
-            skip_next_merge = True
-        else:
-            token = _make_token(text, start, end, word, prev_end)
-        tokens.append(token)
-        prev_end = token.end
-    return tokens
+    prev_end = -1
+    index, count = 0, len(raw)
+    while index < count:
+        start, end, word = raw[index]
+        if len(word) <= 3 and index + 1 < count and _is_article(text, word, end, raw[index + 1][0]):
+            index += 1
+            _, end, word = raw[index]
+        key, shape, variants = _word_form(word)
+        gap = start - prev_end
+        joined = (gap == 1 and text[prev_end] in " -_\u00a0") or (
+            1 < gap <= 3 and prev_end >= 0 and text[prev_end:start] in _JOINERS
+        )
+        # tuple.__new__ skips NamedTuple's Python-level constructor: this loop is the hot path.
+        tokens.append(_new_tuple(Token, (start, end, key, shape, joined, variants)))
+        prev_end = end
+        index += 1
+    return tuple(tokens)
 
 
 def _is_article(text: str, word: str, end: int, next_start: int) -> bool:
@@ -89,25 +94,25 @@ def _is_article(text: str, word: str, end: int, next_start: int) -> bool:
     if lowered not in LATIN_ARTICLES:
         return False
     gap = text[end:next_start]
-    return gap == "-" or (gap == " " and lowered in SPACE_ARTICLES and text[next_start].isupper())
+    if gap in ("-", "_"):
+        return True
+    return gap == " " and lowered in SPACE_ARTICLES and text[next_start].isupper()
 
 
-def _make_token(text: str, start: int, end: int, word: str, prev_end: int) -> Token:
-    joined = text[prev_end:start] in _JOINERS if prev_end >= 0 else False
-    if is_arabic(word):
+@lru_cache(maxsize=131_072)
+def _word_form(word: str) -> tuple[str, int, tuple[tuple[str, int], ...]]:
+    """Key, shape and first-word variants of a word (cached: words repeat across messages)."""
+    first = word[0]
+    if "\u0600" <= first <= "\u06ff" or "\u0750" <= first <= "\u077f":
         folded = normalize_for_search(word)
         variants = tuple(
             (key, _original_offset(word, cut)) for key, cut in arabic_clitic_variants(folded)
         )
-        key = arabic_key(word)
-        return Token(start + len(text[start:end]) - len(word), end, key, ARABIC, joined,
-                     variants)
+        return arabic_key(word), ARABIC, variants
     key = latin_key(word)
-    if word[:1].isupper():
-        shape = UPPER if len(word) > 1 and word.isupper() else CAPITAL
-    else:
-        shape = LOWER
-    return Token(start, end, key, shape, joined, ((key, 0),))
+    if not first.isupper():
+        return key, LOWER, ((key, 0),)
+    return key, UPPER if len(word) > 1 and word.isupper() else CAPITAL, ((key, 0),)
 
 
 def _original_offset(word: str, letters: int) -> int:
@@ -129,7 +134,9 @@ def name_keys(name: str) -> set[str]:
     if not tokens:
         return set()
     keys = {" ".join(t.key for t in tokens)}
-    bare = [t for i, t in enumerate(tokens) if not (i + 1 < len(tokens) and t.key in LATIN_ARTICLES)]
+    bare = [
+        t for i, t in enumerate(tokens) if not (i + 1 < len(tokens) and t.key in LATIN_ARTICLES)
+    ]
     if bare:
         keys.add(" ".join(t.key for t in bare))
     return keys
@@ -177,17 +184,25 @@ class PhraseIndex(Generic[T]):
         return self._entries.keys()
 
     def scan(
-        self, tokens: list[Token], accept: Callable[[list[Token], int, int, int, list[T]], R | None]
+        self,
+        tokens: Sequence[Token],
+        accept: Callable[[Sequence[Token], int, int, str, list[T]], R | None],
     ) -> list[Match[R]]:
         """Non-overlapping names in `tokens`, left to right, the longest accepted one first.
 
-        `accept(tokens, first, last, cut, payloads)` sees each candidate and returns the value
-        to keep, or None to try a shorter name (and then the next clitic variant).
+        `accept(tokens, first, last, key, payloads)` sees each candidate (`key` is the folded
+        name looked up, clitics cut) and returns the value to keep, or None to try a shorter
+        name (and then the next clitic variant).
         """
         found: list[Match[R]] = []
         count = len(tokens)
         index = 0
+        longest = self._longest
         while index < count:
+            variants = tokens[index].variants
+            if len(variants) == 1 and variants[0][0] not in longest:
+                index += 1
+                continue
             hit = self._longest_at(tokens, index, accept)
             if hit is None:
                 index += 1
@@ -198,27 +213,35 @@ class PhraseIndex(Generic[T]):
 
     def _longest_at(
         self,
-        tokens: list[Token],
+        tokens: Sequence[Token],
         index: int,
-        accept: Callable[[list[Token], int, int, int, list[T]], R | None],
+        accept: Callable[[Sequence[Token], int, int, str, list[T]], R | None],
     ) -> Match[R] | None:
-        reach = 1
-        while index + reach < len(tokens) and tokens[index + reach].joined:
-            reach += 1
+        reach = 0
         for first_key, cut in tokens[index].variants:
             longest = self._longest.get(first_key)
             if longest is None:
                 continue
+            if not reach:
+                reach = 1
+                while index + reach < len(tokens) and tokens[index + reach].joined:
+                    reach += 1
             for size in range(min(longest, reach), 0, -1):
                 if size == 1:
                     key = first_key
                 else:
-                    key = first_key + " " + " ".join(t.key for t in tokens[index + 1 : index + size])
+                    key = (
+                        first_key + " " + " ".join(t.key for t in tokens[index + 1 : index + size])
+                    )
                 payloads = self._entries.get(key)
                 if payloads is None:
                     continue
-                value = accept(tokens, index, index + size, cut, payloads)
+                value = accept(tokens, index, index + size, key, payloads)
                 if value is not None:
                     last = tokens[index + size - 1]
                     return Match(index, index + size, tokens[index].start + cut, last.end, value)
         return None
+
+    def starts(self, key: str) -> bool:
+        """Whether some name in the index starts with the word `key`."""
+        return key in self._longest

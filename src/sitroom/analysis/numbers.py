@@ -17,7 +17,11 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c"
+# Arabic harakat and Quranic marks, tatweel, zero-width and bidirectional controls.
+_MARKS = (
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+    "\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c"
+)
 _DROPPED = re.compile(f"[{_MARKS}]")
 _KEPT_RUNS = re.compile(f"[^{_MARKS}]+")
 _FOLD = str.maketrans(
@@ -39,15 +43,21 @@ class FoldedText:
 
     text: str
     offsets: list[int] | None  # None: folded index == original index
+    original_length: int = 0
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The [start, end) span in the original text of a folded span."""
+        """The [start, end) span in the original text of a folded span.
+
+        Marks dropped after the last character (a tanwin, a shadda) stay inside the span.
+        """
         if self.offsets is None:
             return start, end
-        if end <= start:
-            at = self.offsets[start] if start < len(self.offsets) else self.offsets[-1] + 1
-            return at, at
-        return self.offsets[start], self.offsets[end - 1] + 1
+        at = self._original(start)
+        return at, max(at, self._original(end))
+
+    def _original(self, index: int) -> int:
+        assert self.offsets is not None
+        return self.offsets[index] if index < len(self.offsets) else self.original_length
 
 
 def fold_with_offsets(text: str) -> FoldedText:
@@ -57,13 +67,13 @@ def fold_with_offsets(text: str) -> FoldedText:
         low = "".join(ch.lower()[0] for ch in text)
     low = low.translate(_FOLD)
     if _DROPPED.search(low) is None:
-        return FoldedText(low, None)
+        return FoldedText(low, None, len(text))
     pieces: list[str] = []
     offsets: list[int] = []
     for run in _KEPT_RUNS.finditer(low):
         pieces.append(run.group())
         offsets.extend(range(run.start(), run.end()))
-    return FoldedText("".join(pieces), offsets)
+    return FoldedText("".join(pieces), offsets, len(text))
 
 
 class Token(NamedTuple):

@@ -46,8 +46,8 @@ class AnalysisRunner:
             if len(produced) != len(items):
                 raise RuntimeError(f"step {stamp} returned {len(produced)} results for "
                                    f"{len(items)} messages")
-            for item, annotations in zip(items, produced, strict=True):
-                _stamp_into(item, annotations, stamp)
+            for item, produced_here in zip(items, produced, strict=True):
+                _stamp_into(item, produced_here, stamp)
         return [dict(item.annotations) for item in items]
 
 

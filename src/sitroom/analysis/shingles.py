@@ -3,22 +3,27 @@
 Canonical form (what two copies of one appeal must agree on), in order:
 
 1. `normalize_for_search`: NFKC, case-folded, Arabic diacritics and tatweel dropped, alef forms,
-   taa marbuta and alef maqsura unified; Latin accents dropped; Arabic-Indic digits made ASCII.
+   taa marbuta and alef maqsura unified; then Latin accents dropped and Arabic-Indic digits
+   made ASCII.
 2. Retweet prefixes (`RT @x:`, `MT @x:`, repeated), links, @mentions and a trailing credit
-   (`via @x`, `h/t @x`, `cc @x`) removed; a last word cut off by `...` in a long text (a
-   truncated retweet) dropped.
-3. Punctuation, symbols and emoji become spaces, `#` of hashtags goes (the word stays),
-   whitespace collapses.
+   (`via @x`, `h/t @x`, `cc @x`) removed; in a text of 100 characters or more, a last word cut
+   off by `...` or `…` (a truncated retweet) dropped.
+3. Words are runs of letters, digits and combining marks; everything else (punctuation,
+   symbols, emoji, `#`, `_`) separates them; they are joined by single spaces.
 
 A text whose canonical form has fewer than 3 words keeps its links (two `#Aleppo` tweets with
 different links are different messages); one with no words at all (emoji only) falls back to its
 case-folded text. Only canonical forms of at least `NEAR_MIN_CHARS` characters take part in
-near-duplicate matching; shorter ones match exactly or not at all.
+near-duplicate matching; shorter ones match exactly or not at all. For those, `number_mask`
+records the numbers they mention: copies must agree on them.
 
 The sketch is our own MinHash over character 5-grams of the canonical text (one-permutation
-hashing into 128 bins with optimal densification), vectorised over a batch in numpy. It is ours,
-not a library's, because signatures and band keys are stored across ingests and must not change
-when a dependency is upgraded; `SCHEME` names it and is recorded beside stored clusters.
+hashing into 128 bins with optimal densification; 14 LSH bands of 5 bins), vectorised over a
+batch in numpy. It is ours, not a library's, because signatures and band keys are stored across
+ingests and must not change when a dependency is upgraded; `SCHEME` names it and is recorded
+beside stored clusters. (rensa's R-MinHash fed with these gram hashes is about as fast once its
+rows are turned back into an array, but its digests changed with its algorithm version in 0.5,
+which would orphan every stored cluster on an upgrade.)
 """
 
 from __future__ import annotations
@@ -34,8 +39,8 @@ import numpy.typing as npt
 from sitroom.textnorm import normalize_for_search
 
 NUM_BINS = 128
-BANDS = 20
-ROWS = 6
+BANDS = 14
+ROWS = 5
 GRAM = 5
 NEAR_MIN_CHARS = 20
 MAX_SKETCH_CHARS = 20_000
@@ -44,13 +49,37 @@ SCHEME = f"oph{NUM_BINS}-b{BANDS}r{ROWS}-c{GRAM}-canon1"
 U64 = npt.NDArray[np.uint64]
 
 _RT_PREFIX = re.compile(r"^(?:[\s.:]*\b(?:rt|mt)\b\s*:?\s*@\w+\s*:?)+")
-_URL = re.compile(r"(?:https?://|www\.)\S*|\bt\.co/\S*")
+_URL = re.compile(r"(?:https?://|www\.|t\.co/)\S*")
 _MENTION = re.compile(r"@\w+")
-_CREDIT = re.compile(r"[\s(\[|:-]*\b(?:via|h/t|ht|cc|by)\b\W*(?:@\w+\W*)+$")
+_NUMBER = re.compile(r"\b\d+\b")
+_MENTION_TOKEN = re.compile(r"[^\w@]*@\w+[^\w@]*")
+_CREDIT_WORDS = frozenset({"via", "h/t", "ht", "cc", "by"})
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")
-_NON_WORD = re.compile(r"[\W_]+")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_CREDIT_TAIL = 120
+
+
+def _word_pattern() -> re.Pattern[str]:
+    """Letters, digits and combining marks (BMP): vowel signs stay inside Indic or Thai words."""
+    ranges: list[list[int]] = []
+    for code in range(0x80, 0x10000):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    marks = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+    return re.compile(f"[\\w{marks}]+")
+
+
+# `_` is a word character to `\w` but separates words here; it is replaced by a space first.
+_WORD = _word_pattern()
+_DIGITS = tuple(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789", strict=True))
+_ARABIC_DIGIT = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+# Text that normalize_for_search changes beyond NFKC and case folding has one of these (the
+# Arabic blocks, the presentation and mathematical forms NFKC turns into Arabic, bidi marks).
+_ARABIC_OR_BIDI = re.compile(
+    "[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+    "\u200e\u200f\u202a-\u202e\u2066-\u2069\U0001ee00-\U0001eeff]"
+)
 _TRUNCATION_MIN_CHARS = 100
 _MIN_WORDS_WITHOUT_LINKS = 3
 
@@ -62,6 +91,7 @@ class Canonical:
     text: str
     key: int | None
     near: bool
+    numbers: int = 0
 
 
 def canonical_key(text: str) -> int:
@@ -72,26 +102,60 @@ def canonical_key(text: str) -> int:
 
 def canonicalize(text: str) -> Canonical:
     """The canonical form of a message text (see the module docstring); never raises."""
-    folded = normalize_for_search(text)
-    if not folded.isascii():
-        folded = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", folded))
-        folded = unicodedata.normalize("NFC", folded).translate(_DIGITS)
+    ascii_text = text.isascii()
+    folded = text.lower() if ascii_text else _fold(text)
     body = _RT_PREFIX.sub(" ", folded) if "@" in folded else folded
-    links: list[str] = []
-    if "http" in body or "www." in body or "t.co/" in body:
-        links = _URL.findall(body)
+    has_links = "http" in body or "www." in body or "t.co/" in body
+    if has_links:
         body = _URL.sub(" ", body)
     body = _strip_truncation(body)
     if "@" in body:
         body = _MENTION.sub(" ", _strip_credit(body))
-    words = _NON_WORD.sub(" ", body).split()
-    if len(words) < _MIN_WORDS_WITHOUT_LINKS and links:
-        words.extend(links)
+    words = _WORD.findall(body.replace("_", " ") if "_" in body else body)
+    if len(words) < _MIN_WORDS_WITHOUT_LINKS and has_links:
+        words.extend(_URL.findall(_RT_PREFIX.sub(" ", folded)))
         return _exact(" ".join(words))
     if not words:
         return _exact(" ".join(folded.split()))
     canon = " ".join(words)
-    return Canonical(canon, canonical_key(canon), len(canon) >= NEAR_MIN_CHARS)
+    if len(canon) < NEAR_MIN_CHARS:
+        return Canonical(canon, canonical_key(canon), False)
+    return Canonical(canon, canonical_key(canon), True, number_mask(canon))
+
+
+def number_mask(text: str) -> int:
+    """The numbers in a canonical text as a 64-bit set (signed): one bit per number, by its hash.
+
+    Near-duplicates must agree on their numbers (one's set within the other's): "kills 12
+    in Douma" and "kills 30 in Douma" share most of their text but not their facts.
+    """
+    mask = 0
+    for number in _NUMBER.findall(text):
+        mask |= 1 << (canonical_key(number) & 63)
+    return mask - (1 << 64) if mask >> 63 else mask
+
+
+def numbers_compatible(left: int, right: int) -> bool:
+    """Whether one number set is contained in the other (a copy may add a phone number)."""
+    return left & ~right == 0 or right & ~left == 0
+
+
+def _fold(text: str) -> str:
+    """`normalize_for_search`, then Latin accents off and Arabic-Indic digits made ASCII."""
+    if _ARABIC_OR_BIDI.search(text):
+        folded = normalize_for_search(text)
+        if _ARABIC_DIGIT.search(folded):
+            for arabic, ascii_digit in _DIGITS:
+                folded = folded.replace(arabic, ascii_digit)
+    else:
+        # What normalize_for_search does to text with no Arabic and no bidi controls, faster.
+        folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFD", folded)
+    if not _LATIN_MARKS.search(decomposed):
+        return folded
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
 
 
 def _strip_truncation(body: str) -> str:
@@ -100,14 +164,21 @@ def _strip_truncation(body: str) -> str:
     if len(body) < _TRUNCATION_MIN_CHARS or not body.endswith("..."):
         return body
     cut = body.rstrip(".")
-    space = max(cut.rfind(" "), 0)
-    return cut[:space]
+    space = cut.rfind(" ")
+    return cut[:space] if space > 0 else cut
 
 
 def _strip_credit(body: str) -> str:
-    """Drop a trailing credit (`via @x`, `h/t @x`, `cc @x @y`), searched in the tail only."""
-    match = _CREDIT.search(body, max(0, len(body) - _CREDIT_TAIL))
-    return body[: match.start()] if match else body
+    """Drop trailing mentions and the credit word before them (`via @x`, `(h/t @x)`, `cc @x`)."""
+    tokens = body.split()
+    end = len(tokens)
+    while end and "@" in tokens[end - 1] and _MENTION_TOKEN.fullmatch(tokens[end - 1]):
+        end -= 1
+    if end == len(tokens):
+        return body
+    if end and tokens[end - 1].strip("([|:-") in _CREDIT_WORDS:
+        end -= 1
+    return " ".join(tokens[:end])
 
 
 def _exact(canon: str) -> Canonical:
@@ -148,8 +219,10 @@ _GRAM_MULT = _constants(1, GRAM)
 _ROW_MULT = _constants(2, ROWS)
 _BAND_SALT = _constants(3, BANDS)
 _PROBE_TABLE = (
-    _mix(np.arange(_PROBES * NUM_BINS, dtype=np.uint64) * _GOLDEN + _u64(4)) % _u64(NUM_BINS)
-).astype(np.intp).reshape(_PROBES, NUM_BINS)
+    (_mix(np.arange(_PROBES * NUM_BINS, dtype=np.uint64) * _GOLDEN + _u64(4)) % _u64(NUM_BINS))
+    .astype(np.intp)
+    .reshape(_PROBES, NUM_BINS)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,15 +295,18 @@ def _densify(bins: U64) -> U64:
     they agree on the bin it was copied from: the estimate stays unbiased for short texts.
     """
     out = bins.copy()
-    rows, slots = np.nonzero(bins == _EMPTY)
+    flat, filled = bins.ravel(), out.ravel()
+    empty = np.flatnonzero(flat == _EMPTY)
+    base, slots = empty - empty % NUM_BINS, empty % NUM_BINS
     for probe in _PROBE_TABLE:
-        if not len(rows):
+        if not len(empty):
             return out
-        source = bins[rows, probe[slots]]
+        source = flat[base + probe[slots]]
         found = source != _EMPTY
-        out[rows[found], slots[found]] = source[found]
-        rows, slots = rows[~found], slots[~found]
-    for row in np.unique(rows):
+        filled[empty[found]] = source[found]
+        missing = ~found
+        empty, base, slots = empty[missing], base[missing], slots[missing]
+    for row in np.unique(empty // NUM_BINS):
         _fill_cyclic(out[row], bins[row])
     return out
 

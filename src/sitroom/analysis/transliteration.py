@@ -21,13 +21,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from sitroom.textnorm import normalize_for_search
+
+
+def _words(text: str) -> list[str]:
+    """The whitespace-separated words of a literal block (keeps word lists readable)."""
+    return text.split()
+
 
 # Latin transliterations of the Arabic article, written before a hyphen (ar-Raqqah) or,
 # for names in gazetteers, before a space (Ar Raqqah).
 LATIN_ARTICLES = frozenset(
-    "al el il ul ad adh ag an ar as ash at ath az ed en er es esh et ez".split()
+    _words(
+        """
+al el il ul ad adh ag an ar as ash at ath az ed en er es esh et ez
+"""
+    )
 )
 # Forms of the article that are dropped before a space even in running text: "al Raqqa".
 SPACE_ARTICLES = frozenset({"al", "el"})
@@ -78,14 +89,15 @@ def arabic_clitic_variants(folded: str) -> list[tuple[str, int]]:
 
     Each variant is `(key, cut)`: the key (article dropped, as `arabic_key` gives it) and how
     many letters of the folded word the proclitics took. وبالرقه -> (وبالرقه, 0), (بالرقه, 1),
-    (رقه, 2); للرقه -> (للرقه, 0), (رقه, 2). Stems shorter than two letters are not offered.
+    (رقه, 2); للرقه -> (للرقه, 0), (رقه, 1). Stems shorter than two letters are not offered.
     """
     stems: list[tuple[str, int]] = [(folded, 0)]
     if folded[:1] and folded[0] in _CONJUNCTIONS:
         stems.append((folded[1:], 1))
     for stem, cut in list(stems):
         if stem.startswith(_ARABIC_LL):
-            stems.append((stem[2:], cut + 2))
+            # li- + al- written لل: only the first lam is the clitic, the second the article's.
+            stems.append((stem[2:], cut + 1))
         elif stem[:1] and stem[0] in _PREPOSITIONS:
             stems.append((stem[1:], cut + 1))
     variants: list[tuple[str, int]] = []
@@ -98,6 +110,7 @@ def arabic_clitic_variants(folded: str) -> list[tuple[str, int]]:
     return variants
 
 
+@lru_cache(maxsize=65536)
 def fuzzy_key(word: str) -> str:
     """The lossy romanisation key of one Latin word (already folded by `latin_key`).
 
@@ -129,7 +142,10 @@ EXONYMS: dict[int, tuple[str, tuple[str, ...]]] = {
     170017: ("Hama", ("Hamah", "Hamat", "حماة", "حماه")),
     169389: ("Idlib", ("Idleb", "Edlib", "Edleb", "إدلب", "ادلب")),
     172955: ("Raqqa", ("Raqqah", "Rakka", "Al-Raqqa", "Ar-Raqqah", "الرقة")),
-    170794: ("Deir ez-Zor", ("Deir al-Zour", "Deir Ezzor", "Dayr az-Zawr", "Deir Azzour", "دير الزور")),
+    170794: (
+        "Deir ez-Zor",
+        ("Deir al-Zour", "Deir Ezzor", "Dayr az-Zawr", "Deir Azzour", "دير الزور"),
+    ),
     170905: ("Daraa", ("Deraa", "Dara'a", "Dar'a", "درعا")),
     173576: ("Latakia", ("Lattakia", "Ladhiqiyah", "Lattaquie", "اللاذقية")),
     163345: ("Tartus", ("Tartous", "Tartoos", "طرطوس")),

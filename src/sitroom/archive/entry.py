@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-
 import re
 from dataclasses import dataclass
 from typing import Final

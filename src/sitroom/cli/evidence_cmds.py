@@ -88,11 +88,15 @@ def prove(ctx: click.Context, message_id: str, out: Path) -> None:
 @click.command(name="verify-bundle")
 @click.argument("bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--key", "key_text", required=True, help="The archive's verifier key line.")
+@click.option("--tsa-root", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="PEM root certificate of the time-stamping authority.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
-def verify_bundle_cmd(ctx: click.Context, bundle: Path, key_text: str, as_json: bool) -> None:
+def verify_bundle_cmd(ctx: click.Context, bundle: Path, key_text: str, tsa_root: Path | None,
+                      as_json: bool) -> None:
     """Check an evidence bundle offline (no archive needed)."""
-    report = verify_bundle(bundle, key_text)
+    report = verify_bundle(bundle, key_text,
+                           tsa_root_pem=tsa_root.read_bytes() if tsa_root else None)
     if as_json:
         emit_json({
             "ok": report.ok,

@@ -9,6 +9,7 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from sitroom.analyzing import ArchiveAnalyzer
 from sitroom.cli.context import open_archive
 from sitroom.cli.output import emit_json, stderr
 from sitroom.evidence.checkpoints import make_checkpoint
@@ -65,16 +66,20 @@ def _print_summary(report: IngestReport) -> None:
 @click.option("--author-column", default=None, help="CSV: column holding the author.")
 @click.option("--lang-column", default=None, help="CSV: column holding the language.")
 @click.option("--url-column", default=None, help="CSV: column holding the URL.")
-@click.option("--label-column", "label_columns", multiple=True, help="CSV: label column(s) to keep.")
+@click.option("--label-column", "label_columns", multiple=True,
+              help="CSV: label column(s) to keep.")
 @click.option("--platform", default=None, help="Platform name for CSV and generic JSONL inputs.")
 @click.option("--timezone", default=None, help="IANA zone for times without offset (WhatsApp).")
 @click.option("--date-order", type=click.Choice(["dmy", "mdy", "ymd"]), default=None,
               help="WhatsApp: date order when it cannot be told from the file.")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--no-analyze", is_flag=True,
+              help="Store only; analyse later with `sitroom analyze` (fast bulk loads).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.pass_context
-def ingest(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, as_json: bool,
-           batch_size: int, label_columns: tuple[str, ...], **columns: str | None) -> None:
+def ingest(ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, as_json: bool,
+           batch_size: int, no_analyze: bool, label_columns: tuple[str, ...],
+           **columns: str | None) -> None:
     """Ingest export files (or - for stdin) into the archive."""
     archive = open_archive(ctx)
     settings = SourceSettings(
@@ -100,7 +105,9 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, as_json
             progress.update(task, completed=sum(done_bytes.values()), stored=stored,
                             description=os.path.basename(source), refresh=True)
 
-        pipeline = IngestPipeline(archive, settings, batch_size=batch_size, progress=on_batch)
+        analyzer = None if no_analyze else ArchiveAnalyzer(archive)
+        pipeline = IngestPipeline(archive, settings, batch_size=batch_size, progress=on_batch,
+                                  analyzer=analyzer)
         report = pipeline.run(specs)
     if report.total("new") or report.total("notices"):
         report.checkpoint = make_checkpoint(archive).note

@@ -46,9 +46,18 @@ def cli(ctx: click.Context, archive: str | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from sitroom.cli import archive_cmds, demo_cmd, evidence_cmds, ingest_cmd, query_cmds
+    from sitroom.cli import (
+        analyze_cmd,
+        archive_cmds,
+        demo_cmd,
+        evidence_cmds,
+        ingest_cmd,
+        query_cmds,
+        serve_cmd,
+    )
 
-    for module in (archive_cmds, demo_cmd, ingest_cmd, query_cmds, evidence_cmds):
+    for module in (archive_cmds, demo_cmd, ingest_cmd, analyze_cmd, query_cmds, evidence_cmds,
+                   serve_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

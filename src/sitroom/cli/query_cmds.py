@@ -19,12 +19,25 @@ from sitroom.store.base import SearchQuery
 @click.option("--author", default=None, help="Only this author (screen name or display name).")
 @click.option("--since", default=None, help="Only messages created at or after (ISO time).")
 @click.option("--until", default=None, help="Only messages created before (ISO time).")
+@click.option("--lang", default=None, help="Only this detected language (ar, en, ...).")
+@click.option("--category", default=None, help="Only this humanitarian category.")
+@click.option("--help-only", "help_only", is_flag=True,
+              help="Only calls for help, distress and farewells.")
+@click.option("--place", default=None, help="Only messages naming this place (name or id).")
+@click.option("--min-priority", type=click.FloatRange(0, 1), default=None,
+              help="Only calls for help at least this urgent (0..1).")
+@click.option("--order", type=click.Choice(["relevance", "newest", "priority"]),
+              default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (whole message) per line.")
 @click.pass_context
-def search(ctx: click.Context, query: str, as_json: bool, **filters: object) -> None:
+def search(ctx: click.Context, /, query: str, as_json: bool, help_only: bool,
+           **filters: object) -> None:
     """Full-text search (English and Arabic); words, "phrases", OR and -excluded words."""
     archive = open_archive(ctx, read_only=True)
-    found = archive.store.search(SearchQuery(text=query or None, **filters))  # type: ignore[arg-type]
+    found = archive.store.search(
+        SearchQuery(text=query or None, help=True if help_only else None,
+                    **filters)  # type: ignore[arg-type]
+    )
     if as_json:
         for message in found:
             emit_json(message.to_json())

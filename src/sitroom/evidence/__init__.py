@@ -1,1 +1,1 @@
-"""Evidence services over an opened archive: keys, checkpoints, verify, proofs (store-aware glue)."""
+"""Evidence services over an opened archive: keys, checkpoints, verify, proofs."""

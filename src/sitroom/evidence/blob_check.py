@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import struct
 from collections.abc import Iterator, Sequence
-import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path

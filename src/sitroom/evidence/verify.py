@@ -7,10 +7,11 @@ import base64
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sitroom.archive.checkpoint import verify_checkpoint
 import orjson
 
+from sitroom.archive.checkpoint import verify_checkpoint
 from sitroom.archive.entry import LogEntry, content_digest, parse_entry
 from sitroom.archive.merkle import (
     InMemoryNodeStore,
@@ -25,7 +26,7 @@ from sitroom.errors import IntegrityError, SitroomError
 from sitroom.evidence.blob_check import BlobCheck
 from sitroom.evidence.keys import load_archive_verifier
 from sitroom.ledger import entry_for
-from sitroom.models import MESSAGE_CONTENT_FIELDS, NOTICE_CONTENT_FIELDS
+from sitroom.models import MESSAGE_CONTENT_FIELDS, NOTICE_CONTENT_FIELDS, JsonValue
 from sitroom.store.base import StoredMessage, StoredNotice
 
 Progress = Callable[[str], None]
@@ -105,7 +106,9 @@ def _check_rows(archive: ArchiveFolder, report: VerifyReport) -> None:
         names = fields[:-1]  # "extra" comes last, as JSON text
         for row in store.iter_sealed_summaries(table):
             seq, _id, provenance_ok, sealed_digest, missing = row[:5]
-            content = dict(zip(names, row[5:-1], strict=True))
+            content: dict[str, JsonValue] = dict(
+                zip(names, cast(list[JsonValue], list(row[5:-1])), strict=True)
+            )
             content["extra"] = orjson.loads(str(row[-1]))
             if missing or not provenance_ok or content_digest(content) != sealed_digest:
                 suspects[table].add(int(str(seq)))
@@ -235,12 +238,12 @@ def _check_timestamp(
     archive: ArchiveFolder, label: str, reply: bytes, note: str, report: VerifyReport
 ) -> None:
     root_pem = None
-    if archive.config.tsa_root_cert:
+    root_path = archive.paths.resolve(archive.config.tsa_root_cert)
+    if root_path is not None:
         try:
-            with open(archive.config.tsa_root_cert, "rb") as handle:
-                root_pem = handle.read()
-        except OSError:
-            root_pem = None
+            root_pem = root_path.read_bytes()
+        except OSError as exc:
+            report.problems.append(f"{label}: TSA root certificate unreadable: {exc}")
     try:
         verify_timestamp(reply, note.encode("utf-8"), root_pem)
     except SitroomError as exc:

@@ -119,7 +119,7 @@ def iter_json_spans(
             top = stack[-1] if stack else None
             if top is not None and top.wanted:
                 top.element_done = True
-                yield JsonSpan(top.path + (top.index,), at, reader.slice(at, end))
+                yield JsonSpan((*top.path, top.index), at, reader.slice(at, end))
             elif top is not None and top.kind == b"{" and top.expect_key:
                 top.key = text
                 top.expect_key = False
@@ -130,7 +130,7 @@ def iter_json_spans(
             if top is not None and top.wanted:
                 end = _skip_value(reader, at)
                 top.element_done = True
-                yield JsonSpan(top.path + (top.index,), at, reader.slice(at, end))
+                yield JsonSpan((*top.path, top.index), at, reader.slice(at, end))
                 pos = end
                 continue
             seen_root = True
@@ -173,7 +173,7 @@ def _bare_element(reader: _Reader, frame: _Frame, end: int) -> Iterator[JsonSpan
     stripped = segment.strip()
     if stripped:
         offset = frame.element_start + (len(segment) - len(segment.lstrip()))
-        yield JsonSpan(frame.path + (frame.index,), offset, stripped)
+        yield JsonSpan((*frame.path, frame.index), offset, stripped)
 
 
 def _keep_from(stack: list[_Frame], pos: int) -> int:
@@ -190,8 +190,8 @@ def _child_path(parent: _Frame | None) -> JsonPath:
     if parent is None:
         return ()
     if parent.kind == b"[":
-        return parent.path + (parent.index,)
-    return parent.path + (parent.key if parent.key is not None else "",)
+        return (*parent.path, parent.index)
+    return (*parent.path, parent.key if parent.key is not None else "")
 
 
 def _parent_members(reader: _Reader, parent: _Frame | None, array_at: int) -> bytes | None:
@@ -228,7 +228,8 @@ def _read_string(reader: _Reader, at: int) -> tuple[int, str | None]:
         if match is not None:
             end = match.end() + reader.base
             body = reader.slice(at + 1, end - 1)
-            text = body.decode("utf-8", "replace") if len(body) < 256 and b"\\" not in body else None
+            short = len(body) < 256 and b"\\" not in body
+            text = body.decode("utf-8", "replace") if short else None
             return end, text
         if not reader.more():
             raise JsonFramingError(f"document ends inside a string at offset {at}")

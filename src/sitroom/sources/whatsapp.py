@@ -125,21 +125,20 @@ class WhatsAppExportSource:
 
     def parse(self, record: Record) -> list[Parsed]:
         """Parse one message; system lines become notices."""
-        where = record.locator
         try:
             text = record.raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise RecordRejected(f"{where}: invalid UTF-8 at byte {exc.start}") from exc
+            raise RecordRejected(f"invalid UTF-8 at byte {exc.start}") from exc
         first, _, tail = text.replace("\r\n", "\n").partition("\n")
         found = HEADERS[self._layout].match(first) if self._layout else None
         if found is None:
-            raise RecordRejected(f"{where}: not a WhatsApp message line")
+            raise RecordRejected("not a WhatsApp message line")
         try:
             moment = local_time(found, self._order).replace(tzinfo=self._zone)
             created_at = to_rfc3339(moment)
         except (ValueError, OverflowError) as exc:
             stamp = first[: found.start("rest")].strip()
-            raise RecordRejected(f"{where}: impossible date or time {stamp!r}: {exc}") from exc
+            raise RecordRejected(f"impossible date or time {stamp!r}: {exc}") from exc
         more = tail.split("\n") if tail else []
         while more and not more[-1].strip():
             more.pop()

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -22,8 +23,9 @@ from sitroom.store.base import (
     StoredNotice,
 )
 from sitroom.store.sqlite_annotations import load_annotations, save_annotations
-from sitroom.store.sqlite_search import build_search, cursor_after
+from sitroom.store.sqlite_clusters import CLUSTER_SCHEMA
 from sitroom.store.sqlite_schema import PRAGMAS, SCHEMA, SCHEMA_VERSION
+from sitroom.store.sqlite_search import build_search, cursor_after
 from sitroom.textnorm import normalize_for_search
 
 _MESSAGE_COLUMNS = (
@@ -67,6 +69,7 @@ class SQLiteStore:
                     self.db.execute(pragma)
             if not read_only:
                 self.db.executescript(SCHEMA)
+                self.db.executescript(CLUSTER_SCHEMA)
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -77,7 +80,13 @@ class SQLiteStore:
     # -- transactions -------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT; rolled back if anything inside raises."""
+        """BEGIN IMMEDIATE ... COMMIT; rolled back if anything inside raises.
+
+        Re-entrant: inside an open transaction it joins it (the outer one commits).
+        """
+        if self.db.in_transaction:
+            yield
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -258,7 +267,7 @@ class SQLiteStore:
             "LEFT JOIN log_leaves l ON l.seq = n.seq ORDER BY n.seq"
         )
         for *head, extra, entry in rows:
-            notice = StoredNotice(*head, extra=orjson.loads(extra))
+            notice = _notice_from_row(head, extra)
             yield notice, None if entry is None else _as_bytes(entry)
 
     def iter_sealed_summaries(self, table: str) -> Iterator[tuple[object, ...]]:
@@ -391,11 +400,23 @@ class SQLiteStore:
             messages = [_message_from_row(row) for row in rows]
             yield from self._with_annotations(messages) if annotated else messages
 
+    def messages_after(
+        self, seq: int, limit: int, *, only_unanalyzed: bool = False
+    ) -> list[StoredMessage]:
+        """Up to `limit` messages with a larger seq, in log order (for batch analysis)."""
+        missing = " AND seq NOT IN (SELECT seq FROM annotations)" if only_unanalyzed else ""
+        rows = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE seq > ?{missing} "
+            "ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [_message_from_row(row) for row in rows.fetchall()]
+
     def iter_notices(self) -> Iterator[StoredNotice]:
         """All notices in log order."""
         for row in self.db.execute(f"SELECT {_NOTICE_COLUMNS} FROM notices ORDER BY seq"):
             *head, extra = row
-            yield StoredNotice(*head, extra=orjson.loads(extra))
+            yield _notice_from_row(head, extra)
 
     def stats(self) -> dict[str, object]:
         """Counts and ranges describing the archive."""
@@ -437,5 +458,12 @@ def _message_params(row: StoredMessage) -> tuple[object, ...]:
 
 def _message_from_row(row: Sequence[object]) -> StoredMessage:
     *head, extra = row
-    decoded: JsonObject = orjson.loads(str(extra))
-    return StoredMessage(*head, extra=decoded)  # type: ignore[arg-type]
+    build: Any = StoredMessage  # columns are in field order; SQLite gives untyped values
+    message: StoredMessage = build(*head, orjson.loads(str(extra)))
+    return message
+
+
+def _notice_from_row(head: Sequence[object], extra: object) -> StoredNotice:
+    build: Any = StoredNotice
+    notice: StoredNotice = build(*head, orjson.loads(str(extra)))
+    return notice

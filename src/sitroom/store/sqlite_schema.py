@@ -107,6 +107,14 @@ CREATE INDEX IF NOT EXISTS facets_category ON message_facets(category, created_a
 CREATE INDEX IF NOT EXISTS facets_help ON message_facets(help, priority);
 CREATE INDEX IF NOT EXISTS facets_priority ON message_facets(priority);
 CREATE INDEX IF NOT EXISTS facets_cluster ON message_facets(cluster_id);
+CREATE INDEX IF NOT EXISTS facets_hour_category
+    ON message_facets(substr(created_at, 1, 13), category);
+CREATE INDEX IF NOT EXISTS facets_help_hour
+    ON message_facets(help, substr(created_at, 1, 13), category);
+CREATE INDEX IF NOT EXISTS facets_lang_hour
+    ON message_facets(lang, substr(created_at, 1, 13), category);
+CREATE INDEX IF NOT EXISTS facets_category_hour
+    ON message_facets(category, substr(created_at, 1, 13));
 CREATE TABLE IF NOT EXISTS message_places (
     seq INTEGER NOT NULL,
     place_key TEXT NOT NULL,
@@ -132,6 +140,8 @@ CREATE TABLE IF NOT EXISTS message_counts (
     created_at TEXT,
     PRIMARY KEY (kind, seq, value)
 ) WITHOUT ROWID;
+-- re-annotating a message deletes its counts by seq: without this, a scan per message
+CREATE INDEX IF NOT EXISTS counts_by_seq ON message_counts(seq);
 CREATE TABLE IF NOT EXISTS labels (
     rowid INTEGER PRIMARY KEY,
     seq INTEGER NOT NULL,

@@ -32,10 +32,10 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[object]]:
             where.append(clause)
             params.append(value)
     if query.help is not None:
-        where.append("COALESCE(f.help, 0) = ?")
+        where.append("f.help = ?")
         params.append(1 if query.help else 0)
     if query.first_only:
-        where.append("COALESCE(f.is_first, 1) = 1")
+        where.append("(f.is_first = 1 OR f.is_first IS NULL)")
     if query.place:
         where.append(
             "EXISTS (SELECT 1 FROM message_places p WHERE p.seq = m.seq AND "
@@ -50,7 +50,7 @@ def _order(query: SearchQuery, has_text: bool) -> tuple[str, str, str]:
     if query.order not in ORDERS:
         raise QueryError(f"unknown order {query.order!r}; use one of {', '.join(ORDERS)}")
     if query.order == "priority":
-        return "COALESCE(f.priority, 0) DESC, m.seq DESC", "COALESCE(f.priority, 0)", "priority"
+        return "f.priority DESC, m.seq DESC", "COALESCE(f.priority, 0)", "priority"
     if query.order == "relevance" and has_text:
         return "t.f_rank ASC, m.seq DESC", "t.f_rank", "relevance"
     return "m.created_at DESC, m.seq DESC", "COALESCE(m.created_at, '')", "newest"
@@ -66,7 +66,7 @@ def _after_cursor(kind: str, cursor: str) -> tuple[str, list[object]]:
         raise QueryError("invalid cursor: start again from the first page") from None
     if kind == "priority":
         return (
-            "(COALESCE(f.priority, 0) < ? OR (COALESCE(f.priority, 0) = ? AND m.seq < ?))",
+            "(f.priority < ? OR (f.priority = ? AND m.seq < ?) OR f.priority IS NULL)",
             [number, number, seq],
         )
     if kind == "relevance":
@@ -76,6 +76,13 @@ def _after_cursor(kind: str, cursor: str) -> tuple[str, list[object]]:
     return (
         "(m.created_at < ? OR (m.created_at = ? AND m.seq < ?) OR m.created_at IS NULL)",
         [value, value, seq],
+    )
+
+
+def _needs_facets(query: SearchQuery) -> bool:
+    return (
+        query.lang is not None or query.category is not None or query.help is not None
+        or query.min_priority is not None or query.cluster is not None
     )
 
 
@@ -98,7 +105,10 @@ def build_search(query: SearchQuery, columns: str) -> tuple[str, list[object]]:
         )
         params.insert(0, to_fts_expression(str(query.text)))
     sql = f"SELECT {columns}, {sort_value} AS sort_value, m.seq AS sort_seq FROM {source} "
-    sql += "LEFT JOIN message_facets f ON f.seq = m.seq"
+    # Facet filters can only match analysed messages: an inner join lets SQLite drive the
+    # query from the facet indexes.
+    join = "JOIN" if _needs_facets(query) else "LEFT JOIN"
+    sql += f"{join} message_facets f ON f.seq = m.seq"
     if query.cursor:
         clause, extra = _after_cursor(kind, query.cursor)
         where.append(clause)

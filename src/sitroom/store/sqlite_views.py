@@ -10,12 +10,10 @@ tables (facets, places, entities, counts) or a time window of the timeline.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
-import orjson
-
-from sitroom.models import JsonObject
+from sitroom.models import JsonObject, JsonValue
 from sitroom.store.base import SearchQuery
 from sitroom.store.fts_query import to_fts_expression
 from sitroom.store.sqlite_search import _filters
@@ -63,8 +61,41 @@ def matching(query: SearchQuery, *extra: tuple[str, tuple[object, ...]],
     return Matching(sql, params, filtered)
 
 
-def _seq_filter(query: SearchQuery, column: str) -> tuple[str, list[object]]:
+_IMPLIES_FACETS = ("lang", "category", "min_priority", "cluster", "place")
+
+
+def facet_only(query: SearchQuery) -> tuple[list[str], list[object]] | None:
+    """The query's filters over `message_facets f` alone, when that gives the same answer.
+
+    Facet rows carry `created_at`, so a query whose filters can only match analysed messages
+    (language, category, help, priority, cluster, place, plus time) can skip the wide
+    messages table; text, platform and author cannot, nor filters that unanalysed messages
+    also pass. The clauses are `_filters`' own with the message alias moved to the facets
+    (whose help and is_first are never NULL); if a clause would still need the messages
+    table, None sends the caller down the general path.
+    """
+    if (query.text and query.text.strip()) or query.platform is not None or query.author:
+        return None
+    if query.help is not True and all(getattr(query, n) is None for n in _IMPLIES_FACETS):
+        return None
+    where, params = _filters(query)
+    moved = [
+        c.replace("m.created_at", "f.created_at").replace("= m.seq", "= f.seq")
+        .replace("COALESCE(f.help, 0)", "f.help").replace("COALESCE(f.is_first, 1)", "f.is_first")
+        for c in where
+    ]
+    if any("m." in clause.replace("f.", "").replace("p.", "") for clause in moved):
+        return None
+    return moved, params
+
+
+def seq_filter(query: SearchQuery, column: str) -> tuple[str, list[object]]:
     """` AND column IN (matching seqs)` when the query filters anything, else nothing."""
+    facets = facet_only(query)
+    if facets is not None:
+        where, params = facets
+        return (f" AND {column} IN (SELECT f.seq FROM message_facets f WHERE "
+                f"{' AND '.join(where)})", params)
     found = matching(query)
     if not found.filtered:
         return "", []
@@ -90,11 +121,17 @@ def ids_since(db: sqlite3.Connection, query: SearchQuery, after_seq: int, limit:
 def count_matching(db: sqlite3.Connection, query: SearchQuery,
                    cap: int = FILTERED_COUNT_CAP) -> tuple[int, bool]:
     """How many messages match (counting at most `cap`); True when the cap was reached."""
-    found = matching(query)
-    row = db.execute(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {found.sql} LIMIT ?)", [*found.params, cap]
-    ).fetchone()
-    total = int(row[0])
+    facets = facet_only(query)
+    if facets is not None:
+        sql = f"message_facets f WHERE {' AND '.join(facets[0])}"
+        params = facets[1]
+    else:
+        found = matching(query)
+        sql, params = found.sql, found.params
+        if not found.filtered:
+            sql, params = "messages", []
+    total = int(db.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {sql} LIMIT ?)",
+                           [*params, cap]).fetchone()[0])
     return total, total >= cap
 
 
@@ -103,41 +140,100 @@ def _hour_after(hour: str, hours: int) -> str:
     return to_rfc3339(moment)[:13]
 
 
+def _newest(db: sqlite3.Connection, query: SearchQuery) -> str | None:
+    """The newest time the timeline must reach: the archive's newest message (one index
+    probe) unless text, platform or author narrow it, capped by `until`."""
+    if (query.text and query.text.strip()) or query.platform is not None or query.author:
+        found = matching(query, ("m.created_at IS NOT NULL", ()))
+        row = db.execute(f"SELECT m.created_at FROM {found.sql} ORDER BY m.created_at DESC "
+                         "LIMIT 1", found.params).fetchone()
+    elif query.until is not None:
+        row = db.execute("SELECT MAX(created_at) FROM messages WHERE created_at < ?",
+                         (query.until,)).fetchone()
+    else:
+        row = db.execute("SELECT MAX(created_at) FROM messages").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def _time_clauses(column: str, start_hour: str, query: SearchQuery
+                  ) -> tuple[list[str], list[object]]:
+    """The window as comparisons on the hour prefix (an expression index can serve them)
+    plus the exact `since`/`until` bounds when they do not fall on the hour."""
+    hour = f"substr({column}, 1, 13)"
+    where: list[str] = [f"{hour} >= ?"]
+    params: list[object] = [start_hour]
+    if query.since is not None:
+        where.append(f"{hour} >= ?" if query.since.endswith(":00:00Z") else f"{column} >= ?")
+        params.append(query.since[:13] if query.since.endswith(":00:00Z") else query.since)
+    if query.until is not None:
+        where.append(f"{hour} < ?" if query.until.endswith(":00:00Z") else f"{column} < ?")
+        params.append(query.until[:13] if query.until.endswith(":00:00Z") else query.until)
+    return where, params
+
+
+def _hour_rows(db: sqlite3.Connection, query: SearchQuery, start_hour: str
+               ) -> list[tuple[str, str, int]]:
+    """(hour, category, count) rows over the window; unanalysed messages are UNCLASSIFIED."""
+    untimed = replace(query, since=None, until=None, cursor=None)
+    facets = facet_only(untimed)
+    time_where, time_params = _time_clauses("f.created_at", start_hour, query)
+    group = "GROUP BY substr(f.created_at, 1, 13), f.category"
+    select = "SELECT substr(f.created_at, 1, 13), COALESCE(f.category, ?), COUNT(*)"
+    if facets is not None:
+        where = " AND ".join([*facets[0], *time_where])
+        return list(db.execute(f"{select} FROM message_facets f WHERE {where} {group}",
+                               [UNCLASSIFIED, *facets[1], *time_params]))
+    if matching(untimed).filtered:
+        found = matching(untimed, *[(c.replace("f.created_at", "m.created_at"), (v,))
+                                    for c, v in zip(time_where, time_params, strict=True)])
+        return list(db.execute(
+            "SELECT substr(m.created_at, 1, 13), COALESCE(f.category, ?), COUNT(*) "
+            f"FROM {found.sql} GROUP BY 1, 2", [UNCLASSIFIED, *found.params]))
+    where = " AND ".join(time_where)
+    rows = list(db.execute(f"{select} FROM message_facets f WHERE {where} {group}",
+                           [UNCLASSIFIED, *time_params]))
+    if _all_analysed(db):
+        return rows
+    classified: dict[str, int] = {}
+    for hour, _category, count in rows:
+        classified[hour] = classified.get(hour, 0) + int(count)
+    m_where = where.replace("f.created_at", "created_at")
+    for hour, count in db.execute(f"SELECT substr(created_at, 1, 13), COUNT(*) FROM messages "
+                                  f"WHERE {m_where} GROUP BY 1", time_params):
+        rest = int(count) - classified.get(str(hour), 0)
+        if rest > 0:
+            rows.append((str(hour), UNCLASSIFIED, rest))
+    return rows
+
+
+def _all_analysed(db: sqlite3.Connection) -> bool:
+    messages = db.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+    return bool(messages == db.execute("SELECT COUNT(*) FROM message_facets").fetchone()[0])
+
+
 def timeline(db: sqlite3.Connection, query: SearchQuery,
              max_hours: int = MAX_TIMELINE_HOURS) -> JsonObject:
-    """Messages per hour by category over at most `max_hours` ending at the latest match."""
-    found = matching(query, ("m.created_at IS NOT NULL", ()))
-    newest = db.execute(
-        f"SELECT m.created_at FROM {found.sql} ORDER BY m.created_at DESC LIMIT 1", found.params
-    ).fetchone()
-    last = None if newest is None else newest[0]
-    if last is None:
+    """Messages per hour by category over at most `max_hours` up to the newest message."""
+    newest = _newest(db, query)
+    if newest is None:
         return {"hours": [], "categories": [], "from": None, "to": None, "truncated": False}
-    end_hour = str(last)[:13]
+    end_hour = newest[:13]
     start_hour = _hour_after(end_hour, -(max_hours - 1))
-    since = start_hour + ":00:00Z"
-    truncated = query.since is None or query.since < since
-    if query.since is not None and query.since > since:
-        since = query.since
-    window = matching(query, ("m.created_at >= ?", (since,)))
-    rows = db.execute(
-        f"SELECT substr(m.created_at, 1, 13) AS hour, COALESCE(f.category, ?), COUNT(*) "
-        f"FROM {window.sql} GROUP BY hour, 2 ORDER BY hour",
-        [UNCLASSIFIED, *window.params],
-    )
     hours: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
-    for hour, category, count in rows:
+    for hour, category, count in sorted(_hour_rows(db, query, start_hour)):
         hours.setdefault(str(hour), {})[str(category)] = int(count)
         totals[str(category)] = totals.get(str(category), 0) + int(count)
-    if truncated:
-        first = db.execute(
-            f"SELECT 1 FROM {found.sql} AND m.created_at < ? LIMIT 1", [*found.params, since]
-        ).fetchone()
-        truncated = first is not None
+    earlier = db.execute("SELECT 1 FROM messages WHERE created_at < ? LIMIT 1",
+                         (start_hour + ":00:00Z",)).fetchone()
+    truncated = earlier is not None and (query.since is None or query.since < start_hour)
+    buckets: list[JsonValue] = [
+        {"hour": hour + ":00:00Z", "counts": dict(counts)} for hour, counts in hours.items()
+    ]
+    ranked: list[JsonValue] = [name for name in sorted(totals, key=lambda n: -totals[n])]
     return {
-        "hours": [{"hour": hour + ":00:00Z", "counts": counts} for hour, counts in hours.items()],
-        "categories": sorted(totals, key=lambda name: -totals[name]),
+        "hours": buckets,
+        "categories": ranked,
         "from": min(hours) + ":00:00Z" if hours else None,
         "to": end_hour + ":00:00Z",
         "truncated": truncated,
@@ -146,7 +242,7 @@ def timeline(db: sqlite3.Connection, query: SearchQuery,
 
 def top_places(db: sqlite3.Connection, query: SearchQuery, limit: int = 200) -> list[JsonObject]:
     """Places mentioned by matching messages, most mentioned first, with coordinates."""
-    clause, params = _seq_filter(query, "p.seq")
+    clause, params = seq_filter(query, "p.seq")
     rows = db.execute(
         "SELECT p.place_key, MIN(p.name), AVG(p.lat), AVG(p.lon), COUNT(*) AS n "
         f"FROM message_places p WHERE 1 = 1{clause} GROUP BY p.place_key "
@@ -162,7 +258,7 @@ def top_places(db: sqlite3.Connection, query: SearchQuery, limit: int = 200) -> 
 def top_entities(db: sqlite3.Connection, query: SearchQuery, kind: str, limit: int = 15
                  ) -> list[JsonObject]:
     """People or organisations (`kind`: people, orgs) most named by matching messages."""
-    clause, params = _seq_filter(query, "e.seq")
+    clause, params = seq_filter(query, "e.seq")
     rows = db.execute(
         f"SELECT e.name, COUNT(*) AS n FROM message_entities e WHERE e.kind = ?{clause} "
         "GROUP BY e.name ORDER BY n DESC, e.name LIMIT ?",
@@ -174,7 +270,7 @@ def top_entities(db: sqlite3.Connection, query: SearchQuery, kind: str, limit: i
 def latest_counts(db: sqlite3.Connection, query: SearchQuery, per_kind: int = 5
                   ) -> list[JsonObject]:
     """For each casualty kind: the latest figure, the highest, and the messages behind them."""
-    clause, params = _seq_filter(query, "c.seq")
+    clause, params = seq_filter(query, "c.seq")
     out: list[JsonObject] = []
     for kind in COUNT_KINDS:
         reports, highest = db.execute(
@@ -206,7 +302,7 @@ def latest_counts(db: sqlite3.Connection, query: SearchQuery, per_kind: int = 5
 def top_clusters(db: sqlite3.Connection, query: SearchQuery, limit: int = 20
                  ) -> list[JsonObject]:
     """Near-duplicate clusters among matching messages, largest first, with a first text."""
-    clause, params = _seq_filter(query, "f.seq")
+    clause, params = seq_filter(query, "f.seq")
     rows = list(db.execute(
         "SELECT f.cluster_id, COUNT(*) AS n, MIN(f.seq) FROM message_facets f "
         f"WHERE f.cluster_id IS NOT NULL{clause} GROUP BY f.cluster_id HAVING n > 1 "
@@ -236,92 +332,3 @@ def distinct_facets(db: sqlite3.Connection) -> JsonObject:
         "SELECT DISTINCT category FROM message_facets WHERE category IS NOT NULL "
         "ORDER BY category")]
     return {"languages": langs, "categories": cats}
-
-
-@dataclass(frozen=True, slots=True)
-class LabelRow:
-    """A person's correction of one message's category or help flag."""
-
-    id: int
-    message_id: str
-    seq: int
-    field: str
-    value: str
-    labelled_by: str
-    labelled_at: str
-
-    def to_json(self) -> JsonObject:
-        """The label as the API shows it."""
-        return {
-            "id": self.id, "message_id": self.message_id, "seq": self.seq,
-            "field": self.field, "value": self.value, "labelled_by": self.labelled_by,
-            "labelled_at": self.labelled_at,
-        }
-
-
-_LABEL_SELECT = (
-    "SELECT l.rowid, m.id, l.seq, l.field, l.value, l.labelled_by, l.labelled_at "
-    "FROM labels l JOIN messages m ON m.seq = l.seq"
-)
-
-
-def add_label(db: sqlite3.Connection, seq: int, field: str, value: str, *,
-              labelled_by: str, labelled_at: str) -> int:
-    """Store a label (inside the caller's transaction); labels are only ever added."""
-    cursor = db.execute(
-        "INSERT INTO labels(seq, field, value, labelled_by, labelled_at) VALUES (?, ?, ?, ?, ?)",
-        (seq, field, value, labelled_by, labelled_at),
-    )
-    return int(cursor.lastrowid or 0)
-
-
-def labels_for(db: sqlite3.Connection, seq: int) -> list[LabelRow]:
-    """Every label given to one message, oldest first."""
-    rows = db.execute(f"{_LABEL_SELECT} WHERE l.seq = ? ORDER BY l.rowid", (seq,))
-    return [LabelRow(*row) for row in rows]
-
-
-def recent_labels(db: sqlite3.Connection, limit: int = 50, before: int | None = None
-                  ) -> list[LabelRow]:
-    """The newest labels (before label id `before`, for paging)."""
-    sql = _LABEL_SELECT
-    params: list[object] = []
-    if before is not None:
-        sql += " WHERE l.rowid < ?"
-        params.append(before)
-    rows = db.execute(sql + " ORDER BY l.rowid DESC LIMIT ?", [*params, limit])
-    return [LabelRow(*row) for row in rows]
-
-
-def uncertain_messages(db: sqlite3.Connection, query: SearchQuery, limit: int = 20,
-                       window: int = 5000) -> list[tuple[str, float, list[str]]]:
-    """The active-learning queue: unlabelled messages whose top two category scores are
-    closest (smallest margin), among the newest `window` matching analysed messages.
-
-    Returns (message id, margin, the two leading categories), least certain first.
-    """
-    clause, params = _seq_filter(query, "a.seq")
-    rows = db.execute(
-        "SELECT m.id, json_extract(a.data, '$.category.scores') FROM annotations a "
-        "JOIN messages m ON m.seq = a.seq "
-        "WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.seq = a.seq)"
-        f"{clause} ORDER BY a.seq DESC LIMIT ?",
-        [*params, window],
-    )
-    ranked: list[tuple[str, float, list[str]]] = []
-    for mid, scores_json in rows:
-        if not scores_json:
-            continue
-        scores = orjson.loads(scores_json)
-        if not isinstance(scores, dict) or not scores:
-            continue
-        best = sorted(
-            ((float(v), str(k)) for k, v in scores.items() if isinstance(v, int | float)),
-            reverse=True,
-        )[:2]
-        if not best:
-            continue
-        margin = best[0][0] - (best[1][0] if len(best) > 1 else 0.0)
-        ranked.append((str(mid), round(margin, 4), [name for _score, name in best]))
-    ranked.sort(key=lambda item: item[1])
-    return ranked[:limit]

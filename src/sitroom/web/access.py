@@ -53,6 +53,15 @@ class ArchiveAccess:
         return folder
 
     @contextmanager
+    def private_reader(self) -> Iterator[ArchiveFolder]:
+        """A read-only view of its own, for work that hops threads (streamed exports)."""
+        folder = ArchiveFolder(self.paths, read_only=True)
+        try:
+            yield folder
+        finally:
+            folder.close()
+
+    @contextmanager
     def writer(self, *, exclusive: bool = True) -> Iterator[ArchiveFolder]:
         """The archive opened for one write; `exclusive` also takes the archive's writer lock
         (needed to append to the log; labels only need SQLite's own transaction)."""

@@ -26,6 +26,7 @@ from sitroom.errors import (
     SourceError,
     UnknownFormatError,
 )
+from sitroom.evidence.prove import NotCheckpointedError
 from sitroom.web import (
     routes_evidence,
     routes_ingest,
@@ -51,6 +52,7 @@ _STATUS: tuple[tuple[type[SitroomError], int], ...] = (
     (RecordRejected, 400),
     (SourceError, 400),
     (ArchiveBusyError, 409),
+    (NotCheckpointedError, 409),
     (WritesDisabledError, 403),
     (NotAvailableError, 501),
     (IntegrityError, 500),
@@ -105,7 +107,7 @@ def create_app(archive_path: Path, *, read_only: bool, token: str,
     app = FastAPI(
         title="sitroom", version=__version__, lifespan=lifespan,
         default_response_class=JsonResponse, openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs", redoc_url=None,
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
         description="Crisis messages kept as evidence: search, aggregates, live stream, "
                     "evidence bundles, labels and ingest. Writes need the archive's token.",
     )

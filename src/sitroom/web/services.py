@@ -8,17 +8,16 @@ from __future__ import annotations
 import importlib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sitroom.archive_folder import ArchiveFolder
 from sitroom.errors import QueryError, SitroomError
 from sitroom.models import JsonObject
 from sitroom.store.base import SearchQuery
+from sitroom.store.sqlite_labels import add_label, labels_for
 from sitroom.store.sqlite_views import (
-    add_label,
     count_matching,
     distinct_facets,
-    labels_for,
     latest_counts,
     max_seq,
     top_entities,
@@ -34,7 +33,7 @@ DEFAULT_CATEGORIES = (
 )
 LABEL_FIELDS = ("category", "help")
 MAX_LABELLER = 80
-STATS_TTL_SECONDS = 5.0
+STATS_TTL_SECONDS = 10.0
 
 
 class NotAvailableError(SitroomError):
@@ -57,18 +56,19 @@ class _Cached:
 
 
 class StatsCache:
-    """Archive-wide counts (a full scan on big archives) kept for a few seconds."""
+    """Archive-wide counts (full scans on big archives) recomputed at most every few seconds,
+    however fast messages arrive."""
 
     def __init__(self) -> None:
         self._cached: _Cached | None = None
         self._lock = threading.Lock()
 
     def get(self, folder: ArchiveFolder) -> JsonObject:
-        """The store's stats plus facet menus, recomputed when stale or the log grew."""
+        """The store's stats plus facet menus and the taxonomy."""
         key = max_seq(folder.store.db)
         with self._lock:
             cached = self._cached
-        if cached and cached.key == key and time.monotonic() - cached.at < STATS_TTL_SECONDS:
+        if cached and (cached.key == key or time.monotonic() - cached.at < STATS_TTL_SECONDS):
             return cached.value
         value: JsonObject = {
             **folder.store.stats(),  # type: ignore[dict-item]
@@ -85,29 +85,25 @@ class StatsCache:
         return value
 
 
-def overview(folder: ArchiveFolder, query: SearchQuery, stats: StatsCache) -> JsonObject:
+def overview(folder: ArchiveFolder, query: SearchQuery) -> JsonObject:
     """Totals, top places, people and organisations, and the latest casualty figures."""
     db = folder.store.db
-    everything = stats.get(folder)
+    stored, _ = count_matching(db, SearchQuery(), cap=1 << 62)
     matched, capped = count_matching(db, query)
-    help_query = SearchQuery(**{**_fields(query), "help": True})
-    helped, help_capped = count_matching(db, help_query)
+    helped, help_capped = count_matching(db, replace(query, help=True))
+    checkpoints = db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0]
     return {
-        "archive": everything["archive"],
+        "archive": {"name": folder.config.name, "origin": folder.config.origin},
         "totals": {
-            "messages": everything["messages"], "matching": matched,
-            "matching_capped": capped, "help": helped, "help_capped": help_capped,
-            "log_size": everything["log_size"], "checkpoints": everything["checkpoints"],
+            "messages": stored, "matching": matched, "matching_capped": capped,
+            "help": helped, "help_capped": help_capped,
+            "log_size": folder.store.log_size(), "checkpoints": int(checkpoints),
         },
-        "places": top_places(db, query, limit=10),
-        "people": top_entities(db, query, "people", limit=8),
-        "orgs": top_entities(db, query, "orgs", limit=8),
-        "counts": latest_counts(db, query),
+        "places": list(top_places(db, query, limit=10)),
+        "people": list(top_entities(db, query, "people", limit=8)),
+        "orgs": list(top_entities(db, query, "orgs", limit=8)),
+        "counts": list(latest_counts(db, query)),
     }
-
-
-def _fields(query: SearchQuery) -> dict[str, object]:
-    return {name: getattr(query, name) for name in SearchQuery.__dataclass_fields__}
 
 
 def parse_label(field: str, value: object, taxonomy: list[str]) -> str:
