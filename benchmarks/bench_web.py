@@ -174,11 +174,13 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, objec
     kinds = request_kinds(sample_ids(database))
     with ServerProcess(root) as server:
         measured = run_kinds(server.url, kinds, args.requests, args.warmup)
-        paint = first_paint(server.url, args.paint_runs) if CHROMIUM.exists() else []
-        live, spec_of = live_phase(root, server.url, args)
-    with ArchiveFolder(ArchivePaths(root)) as archive:
-        archive.lock_for_writing()
-        annotate(archive, spec_of)  # as analysis would: keeps the next run's archive alike
+        paint = (first_paint(server.url, args.paint_runs)
+                 if CHROMIUM.exists() and args.paint_runs else [])
+        live = live_phase(root, server.url, args) if args.live_seconds > 0 else None
+    if live is not None:
+        with ArchiveFolder(ArchivePaths(root)) as archive:
+            archive.lock_for_writing()
+            annotate(archive, live[1])  # as analysis would: keeps the next run's archive alike
     small = reference(small_root, request_kinds(sample_ids(ArchivePaths(small_root).database)),
                       args)
     lows = floor(database, args)
@@ -190,10 +192,11 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, objec
     if paint:
         say(f"## Dashboard in chromium ({len(paint)} loads, fresh context each)\n")
         say(paint_table(paint) + "\n")
-    else:
+    elif args.paint_runs:
         say("(no /usr/bin/chromium: first paint not measured)\n")
-    say(f"## Ingest to screen while POSTing {args.rate} messages/s (20 per request)\n")
-    say(live_table(live) + "\n")
+    if live is not None:
+        say(f"## Ingest to screen while POSTing {args.rate} messages/s (20 per request)\n")
+        say(live_table(live[0]) + "\n")
     return {
         "machine": machine(), "messages": built.messages, "build": asdict(built),
         "reference_messages": small_built.messages,
@@ -206,12 +209,16 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, objec
                      for k in measured],
         "paint": [asdict(run) for run in paint],
         "paint_median_ms": median([r.meaningful for r in paint]) if paint else None,
-        "live": {"sent": live.sent, "received": live.received, "rate": live.rate,
-                 **{f"p{int(q * 100)}_ms": percentile(live.latencies_ms, q)
-                    for q in (0.5, 0.95, 0.99)},
-                 "post_p50_ms": percentile(live.post_ms, 0.5),
-                 "post_p99_ms": percentile(live.post_ms, 0.99)},
+        "live": None if live is None else live_json(live[0]),
     }
+
+
+def live_json(live: LiveResult) -> dict[str, object]:
+    """The live measurement for web.json."""
+    return {"sent": live.sent, "received": live.received, "rate": live.rate,
+            **{f"p{int(q * 100)}_ms": percentile(live.latencies_ms, q) for q in (0.5, 0.95, 0.99)},
+            "post_p50_ms": percentile(live.post_ms, 0.5),
+            "post_p99_ms": percentile(live.post_ms, 0.99)}
 
 
 def main() -> None:

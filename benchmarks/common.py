@@ -49,8 +49,14 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], label: str, items: int, unit: str, **kwargs: object) -> Measured:
-    """Run a command, sampling the RSS of its whole process tree every 20 ms."""
+def run_measured(
+    cmd: list[str], label: str, items: int, unit: str, *, ok: tuple[int, ...] = (0, 1),
+    **kwargs: object,
+) -> Measured:
+    """Run a command, sampling the RSS of its whole process tree every 20 ms.
+
+    `ok` are the exit statuses that count as a completed run (sitroom exits 1 on rejects).
+    """
     started = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)  # type: ignore[call-overload]
     peak = 0
@@ -68,7 +74,7 @@ def run_measured(cmd: list[str], label: str, items: int, unit: str, **kwargs: ob
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    if child.returncode not in (0, 1):
+    if child.returncode not in ok:
         sys.stderr.write(err.decode(errors="replace"))
         raise SystemExit(f"{label}: exit status {child.returncode}")
     return Measured(label, seconds, items, unit, peak / 1024)

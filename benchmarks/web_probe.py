@@ -124,12 +124,27 @@ def _requests(kind: Kind, count: int) -> Iterator[tuple[Params, bool]]:
             yield params, True
 
 
-def measure(client: httpx.Client, kind: Kind, count: int, warmup: int) -> Kind:
-    """Time `count` requests of a kind after `warmup` unmeasured ones."""
-    for params, _ in list(_requests(kind, warmup))[:warmup]:
-        _get(client, kind.path, params)
+def measure(client: httpx.Client, kind: Kind, count: int, warmup: int,
+            budget_s: float = 120.0) -> Kind:
+    """Time `count` requests of a kind after `warmup` unmeasured ones (fewer when the kind
+    has used up `budget_s`; a request that times out counts as an error)."""
+    started = time.monotonic()
+    try:
+        for params, _ in list(_requests(kind, warmup))[:warmup]:
+            _get(client, kind.path, params)
+        _measure(client, kind, count, started + budget_s)
+    except httpx.TimeoutException:
+        kind.errors += 1
+    print(f"  {kind.name}: {len(kind.times_ms)} requests in {time.monotonic() - started:.1f} s, "
+          f"p50 {percentile(kind.times_ms, 0.5):.1f} ms", file=sys.stderr, flush=True)
+    return kind
+
+
+def _measure(client: httpx.Client, kind: Kind, count: int, deadline: float) -> None:
     cursor: str | None = None
     for params, measured in _requests(kind, count):
+        if time.monotonic() > deadline:
+            return
         if measured and kind.pages > 1:
             if cursor is None:
                 continue
@@ -143,7 +158,6 @@ def measure(client: httpx.Client, kind: Kind, count: int, warmup: int) -> Kind:
             cursor = response.json().get("next_cursor")
         if measured:
             kind.times_ms.append(elapsed)
-    return kind
 
 
 # Runs in the page before any of its scripts: records when the feed shows a message and the

@@ -18,7 +18,7 @@ from sitroom.archive_folder import ArchiveFolder
 from sitroom.config import ArchivePaths
 from sitroom.evidence.keys import create_keys
 from sitroom.evidence.verify import verify_archive
-from sitroom.pipeline import IngestPipeline
+from sitroom.pipeline import PROCESS_THRESHOLD_BYTES, IngestPipeline
 from sitroom.reading import InputSpec
 from sitroom.sources.base import SourceSettings
 
@@ -35,10 +35,15 @@ def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i in range(MESSAGES):
             text = f"message {i} from the siege " + " ".join(
                 rng.choice(["حلب", "aleppo", "help", "water", "مستشفى", "shelling"])
-                for _ in range(rng.randint(20, 120))
+                for _ in range(rng.randint(150, 250))
             )
             out.write(orjson.dumps({"id": f"c-{i}", "text": text, "platform": "generic"}) + b"\n")
     return path
+
+
+def test_input_is_large_enough_for_the_reading_worker_process(big_input: Path) -> None:
+    # the kills below must also hit the two-process path (reader process + writer)
+    assert big_input.stat().st_size >= PROCESS_THRESHOLD_BYTES
 
 
 def _new_archive(root: Path) -> ArchiveFolder:
