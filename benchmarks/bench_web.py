@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -26,7 +27,7 @@ import httpx
 import orjson
 
 from benchmarks.common import OUT, RESULTS, machine
-from benchmarks.web_corpus import Built, SpecOf, annotate, build_archive, live_records
+from benchmarks.web_corpus import Built, annotate, build_archive
 from benchmarks.web_kinds import (
     TARGETS_MS,
     floor_queries,
@@ -34,6 +35,7 @@ from benchmarks.web_kinds import (
     sample_ids,
     time_floor,
 )
+from benchmarks.web_live import LiveSpecs, live_records
 from benchmarks.web_probe import (
     CHROMIUM,
     Kind,
@@ -58,11 +60,19 @@ def prepare(messages: int) -> tuple[Path, Built]:
     """The archive, built or reused, opened once for writing so new indexes exist."""
     root, built = build_archive(OUT / f"web-{messages}", messages)
     started = time.perf_counter()
-    ArchiveFolder(ArchivePaths(root)).close()  # runs the schema: CREATE INDEX IF NOT EXISTS
+    catch_up(root)  # opening for writing runs the schema: CREATE INDEX IF NOT EXISTS
     opened = time.perf_counter() - started
     if opened > 1:
-        print(f"(opening for writing built new indexes: {opened:.1f} s)")
+        print(f"(opening for writing and annotating took {opened:.1f} s)", file=sys.stderr)
     return root, built
+
+
+def catch_up(root: Path) -> None:
+    """Annotate what live runs stored (as analysis would), so every run sees an archive
+    where every message is analysed."""
+    with ArchiveFolder(ArchivePaths(root)) as archive:
+        archive.lock_for_writing()
+        annotate(archive, LiveSpecs())
 
 
 def run_kinds(url: str, kinds: list[Kind], requests: int, warmup: int) -> list[Kind]:
@@ -78,9 +88,9 @@ def _ms(value: float) -> str:
 def kinds_table(kinds: list[Kind], small: dict[str, list[float]], floor: dict[str, list[float]],
                 small_n: int) -> str:
     """Markdown: percentiles, target, and the small-archive and floor references."""
-    lines = [f"| request | n | p50 ms | p95 ms | p99 ms | target p95 | met | {small_n:,} msgs p50 "
-             "| ratio | SQL floor p50 | vs floor |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: |"]
+    lines = [f"| request | n | p50 ms | p95 ms | p99 ms | target p95 | met | first ms "
+             f"| {small_n:,} msgs p50 | ratio | SQL floor p50 | vs floor |",
+             "| --- " + "| ---: " * 5 + "| :---: " + "| ---: " * 5 + "|"]
     for kind in kinds:
         p50, p95, p99 = (percentile(kind.times_ms, q) for q in (0.5, 0.95, 0.99))
         target = TARGETS_MS.get(kind.group)
@@ -90,7 +100,8 @@ def kinds_table(kinds: list[Kind], small: dict[str, list[float]], floor: dict[st
         errors = f" ({kind.errors} errors)" if kind.errors else ""
         lines.append(
             f"| {kind.name}{errors} | {len(kind.times_ms)} | {_ms(p50)} | {_ms(p95)} | {_ms(p99)} "
-            f"| {'' if target is None else f'{target:.0f}'} | {met} | {_ms(ref)} "
+            f"| {'' if target is None else f'{target:.0f}'} | {met} | {_ms(kind.first_ms)} "
+            f"| {_ms(ref)} "
             f"| {'' if math.isnan(ref) else f'{p50 / ref:.1f}x'} | {_ms(low)} "
             f"| {'' if math.isnan(low) else f'{p50 / low:.1f}x'} |")
     return "\n".join(lines)
@@ -126,21 +137,22 @@ def live_table(live: LiveResult) -> str:
         f"| POST sent → SSE received | {live.sent:,} | {live.received:,} | {live.rate:,.0f}/s "
         f"| {_ms(percentile(lat, 0.5))} | {_ms(percentile(lat, 0.95))} | {_ms(p99)} "
         f"| {LIVE_TARGET_MS:.0f} | {'yes' if p99 < LIVE_TARGET_MS else '**no**'} |",
-        f"| POST answered (durable) | {len(live.post_ms):,} batches | | | "
+        f"| POST answered (durable) | {len(live.post_ms):,} batches | "
+        f"{len(live.failed)} failed {sorted(set(live.failed))} | | "
         f"{_ms(percentile(live.post_ms, 0.5))} | {_ms(percentile(live.post_ms, 0.95))} "
         f"| {_ms(percentile(live.post_ms, 0.99))} | | |",
     ])
 
 
-def live_phase(root: Path, url: str, args: argparse.Namespace) -> tuple[LiveResult, SpecOf]:
-    """Ingest at `--rate` messages/s for `--live-seconds` while an SSE client reads."""
+def live_phase(root: Path, url: str, args: argparse.Namespace) -> LiveResult:
+    """Ingest at `--rate` messages/s for `--live-seconds` while an SSE client reads (sending
+    stops at twice that time if the server cannot keep up)."""
     batch = 20
     count = int(args.live_seconds * args.rate) // batch * batch
-    records, specs = live_records(count, f"live-{int(time.time())}-", seed=int(time.time()))
+    records = live_records(count, seed=int(time.time()))
     batches = [records[i:i + batch] for i in range(0, count, batch)]
-    token = load_or_create_token(root)
-    result = live_latency(url, token, batches, batch / args.rate)
-    return result, lambda message: specs.get(message.platform_id or "")
+    return live_latency(url, load_or_create_token(root), batches, batch / args.rate,
+                        budget_s=2 * args.live_seconds)
 
 
 def reference(root: Path, kinds: list[Kind], args: argparse.Namespace) -> dict[str, list[float]]:
@@ -171,45 +183,46 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, objec
     say(_built_line("archive", built))
     say(_built_line("reference archive", small_built) + "\n")
     database = ArchivePaths(root).database
-    kinds = request_kinds(sample_ids(database))
-    with ServerProcess(root) as server:
-        measured = run_kinds(server.url, kinds, args.requests, args.warmup)
-        paint = (first_paint(server.url, args.paint_runs)
-                 if CHROMIUM.exists() and args.paint_runs else [])
-        live = live_phase(root, server.url, args) if args.live_seconds > 0 else None
-    if live is not None:
-        with ArchiveFolder(ArchivePaths(root)) as archive:
-            archive.lock_for_writing()
-            annotate(archive, live[1])  # as analysis would: keeps the next run's archive alike
+    print("reference archive and SQL floor:", file=sys.stderr)
     small = reference(small_root, request_kinds(sample_ids(ArchivePaths(small_root).database)),
                       args)
     lows = floor(database, args)
-    say(f"## API over loopback HTTP, {args.requests} requests per kind after "
-        f"{args.warmup} warm-up (one client, sequential)\n")
-    say(kinds_table(measured, small, lows, args.small) + "\n")
-    say("ratio: p50 here / p50 on the reference archive; vs floor: p50 here / p50 of the raw "
-        "SQLite query of the same page (in process, no HTTP, no JSON)\n")
-    if paint:
-        say(f"## Dashboard in chromium ({len(paint)} loads, fresh context each)\n")
-        say(paint_table(paint) + "\n")
-    elif args.paint_runs:
-        say("(no /usr/bin/chromium: first paint not measured)\n")
-    if live is not None:
-        say(f"## Ingest to screen while POSTing {args.rate} messages/s (20 per request)\n")
-        say(live_table(live[0]) + "\n")
+    print(f"{built.messages:,} messages:", file=sys.stderr)
+    paint: list[PaintRun] = []
+    live: LiveResult | None = None
+    with ServerProcess(root) as server:
+        measured = run_kinds(server.url, request_kinds(sample_ids(database)), args.requests,
+                             args.warmup)
+        say(f"## API over loopback HTTP, {args.requests} requests per kind after "
+            f"{args.warmup} warm-up (one client, sequential)\n")
+        say(kinds_table(measured, small, lows, args.small) + "\n")
+        say("first: the kind's first request (before warm-up); ratio: p50 here / p50 on the "
+            "reference archive; vs floor: p50 here / p50 of the raw SQLite query of the same "
+            "page (in process, no HTTP, no JSON)\n")
+        if CHROMIUM.exists() and args.paint_runs:
+            paint = first_paint(server.url, args.paint_runs)
+            say(f"## Dashboard in chromium ({len(paint)} loads, fresh context each)\n")
+            say(paint_table(paint) + "\n")
+        elif args.paint_runs:
+            say("(no /usr/bin/chromium: first paint not measured)\n")
+        if args.live_seconds > 0:
+            live = live_phase(root, server.url, args)
+            say(f"## Ingest to screen while POSTing {args.rate} messages/s (20 per request)\n")
+            say(live_table(live) + "\n")
+    catch_up(root)
     return {
         "machine": machine(), "messages": built.messages, "build": asdict(built),
         "reference_messages": small_built.messages,
         "requests": [{"name": k.name, "group": k.group, "n": len(k.times_ms), "errors": k.errors,
                       **{f"p{int(q * 100)}_ms": percentile(k.times_ms, q)
                          for q in (0.5, 0.95, 0.99)},
-                      "target_p95_ms": TARGETS_MS.get(k.group),
+                      "target_p95_ms": TARGETS_MS.get(k.group), "first_ms": k.first_ms,
                       "reference_p50_ms": median(small.get(k.name, [])),
                       "floor_p50_ms": median(lows[k.name]) if k.name in lows else None}
                      for k in measured],
         "paint": [asdict(run) for run in paint],
         "paint_median_ms": median([r.meaningful for r in paint]) if paint else None,
-        "live": None if live is None else live_json(live[0]),
+        "live": None if live is None else live_json(live),
     }
 
 
@@ -218,7 +231,7 @@ def live_json(live: LiveResult) -> dict[str, object]:
     return {"sent": live.sent, "received": live.received, "rate": live.rate,
             **{f"p{int(q * 100)}_ms": percentile(live.latencies_ms, q) for q in (0.5, 0.95, 0.99)},
             "post_p50_ms": percentile(live.post_ms, 0.5),
-            "post_p99_ms": percentile(live.post_ms, 0.99)}
+            "post_p99_ms": percentile(live.post_ms, 0.99), "failed_posts": len(live.failed)}
 
 
 def main() -> None:

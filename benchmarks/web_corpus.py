@@ -355,20 +355,3 @@ def build_archive(folder: Path, count: int) -> tuple[Path, Built]:
     marker.write_bytes(orjson.dumps({k: v for k, v in built.__dict__.items() if k != "reused"}))
     return root, built
 
-
-SpecOf = Callable[[StoredMessage], Spec | None]
-
-
-def live_records(count: int, prefix: str, seed: int) -> tuple[list[dict[str, object]],
-                                                               dict[str, Spec]]:
-    """`count` messages for live ingest, dated just after the archive's 30 days (so the
-    timeline keeps showing the archive), and their specs by platform id."""
-    rng = random.Random(seed)
-    generated = Generated()
-    records = list(_records(rng, count, generated, {}, _Virals(rng)))
-    end = START + DAYS * 86400
-    for i, record in enumerate(records):
-        record["id"] = f"{prefix}{i}"
-        record["created_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(end + i))
-    return records, {f"{prefix}{i}": replace(spec, origin=-1)
-                     for i, spec in enumerate(generated.specs)}

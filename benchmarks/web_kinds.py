@@ -80,6 +80,9 @@ def request_kinds(message_ids: list[str]) -> list[Kind]:
         Kind("feed: category", "feed", "/api/v1/messages", categories),
         Kind("feed: help, by priority", "feed", "/api/v1/messages",
              [{"help": "true", "order": "priority"}]),
+        Kind("feed: help, newest", "feed", "/api/v1/messages",
+             [{"help": "true"}, {"help": "true", "first_only": "true"}, {"min_priority": "0.9"}]),
+        Kind("feed: all, by priority", "feed", "/api/v1/messages", [{"order": "priority"}]),
         Kind("feed: language", "feed", "/api/v1/messages", [{"lang": "ar"}, {"lang": "en"}]),
         Kind("feed: place", "feed", "/api/v1/messages", [{"place": p} for p in places]),
         Kind("feed: time range", "feed", "/api/v1/messages", windows),
@@ -134,9 +137,9 @@ def floor_queries(database: Path) -> dict[str, Callable[[int], None]]:
                    "ON m.seq = t.s LEFT JOIN annotations a ON a.seq = m.seq ORDER BY t.r",
                    (f'"{EN_WORDS[n % len(EN_WORDS)]}"',)).fetchall()
 
-    def timeline(_n: int) -> None:
+    def timeline(_n: int) -> None:  # one covering index range, as good as SQLite gets
         db.execute("SELECT substr(created_at, 1, 13), category, COUNT(*) FROM message_facets "
-                   "WHERE created_at >= ? GROUP BY 1, 2", (start_hour,)).fetchall()
+                   "WHERE substr(created_at, 1, 13) >= ? GROUP BY 1, 2", (start_hour,)).fetchall()
 
     return {"feed: newest": feed, "search: English word": search, "timeline": timeline}
 

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,7 @@ class Kind:
     pages: int = 1  # >1: measure pages 2..pages of each variant by following next_cursor
     times_ms: list[float] = field(default_factory=list)
     errors: int = 0
+    first_ms: float = float("nan")  # the first request of the kind (colder caches)
 
 
 def _get(client: httpx.Client, path: str, params: Params) -> tuple[float, httpx.Response]:
@@ -130,8 +132,10 @@ def measure(client: httpx.Client, kind: Kind, count: int, warmup: int,
     has used up `budget_s`; a request that times out counts as an error)."""
     started = time.monotonic()
     try:
-        for params, _ in list(_requests(kind, warmup))[:warmup]:
-            _get(client, kind.path, params)
+        for number, (params, _) in enumerate(list(_requests(kind, warmup))[:warmup]):
+            elapsed, _response = _get(client, kind.path, params)
+            if number == 0:
+                kind.first_ms = elapsed
         _measure(client, kind, count, started + budget_s)
     except httpx.TimeoutException:
         kind.errors += 1
@@ -251,6 +255,7 @@ class LiveResult:
     seconds: float
     latencies_ms: list[float]
     post_ms: list[float]
+    failed: list[int]  # statuses of POSTs that were not answered 200 (0: no answer)
 
     @property
     def rate(self) -> float:
@@ -258,10 +263,24 @@ class LiveResult:
         return self.sent / self.seconds if self.seconds else 0.0
 
 
-def _read_stream(url: str, expected: set[str], deadline: list[float], started: threading.Event,
-                 got: dict[str, float]) -> None:
-    timeout = httpx.Timeout(5.0, read=5.0)
-    with httpx.Client(timeout=timeout) as client, client.stream(
+@dataclass
+class _Watch:
+    """What the SSE reader shares with the sender: ids to wait for, latencies seen."""
+
+    expected: set[str] = field(default_factory=set)
+    got: dict[str, float] = field(default_factory=dict)
+    started: threading.Event = field(default_factory=threading.Event)
+    sending_done: threading.Event = field(default_factory=threading.Event)
+    deadline: float = 0.0
+
+    def finished(self, now: float) -> bool:
+        """Everything sent has been seen, or time is up."""
+        return now > self.deadline or (
+            self.sending_done.is_set() and self.expected <= self.got.keys())
+
+
+def _read_stream(url: str, watch: _Watch) -> None:
+    with httpx.Client(timeout=httpx.Timeout(30.0)) as client, client.stream(
             "GET", f"{url}/api/v1/stream") as response:
         event = ""
         try:
@@ -270,47 +289,61 @@ def _read_stream(url: str, expected: set[str], deadline: list[float], started: t
                 if line.startswith("event:"):
                     event = line[6:].strip()
                     if event == "hello":
-                        started.set()
+                        watch.started.set()
                 elif line.startswith("data:") and event == "message":
                     data = orjson.loads(line[5:])
                     fields = (data.get("extra") or {}).get("fields") or {}
                     if isinstance(fields.get("sent_at"), float):
-                        got[str(data["platform_id"])] = now - fields["sent_at"]
-                if (expected and expected <= got.keys()) or now > deadline[0]:
+                        watch.got[str(data["platform_id"])] = now - fields["sent_at"]
+                if watch.finished(now):
                     return
         except httpx.ReadTimeout:
             return
 
 
+def _post(client: httpx.Client, url: str, token: str, batch: list[dict[str, object]]
+          ) -> tuple[float, int]:
+    """POST one batch stamped with its send time; (milliseconds to the answer, status)."""
+    sent_at = time.time()
+    body = b"".join(orjson.dumps({**r, "sent_at": sent_at}) + b"\n" for r in batch)
+    try:
+        answer = client.post(f"{url}/api/v1/ingest", content=body, params={"source": "bench-live"},
+                             headers={"Authorization": f"Bearer {token}",
+                                      "Content-Type": "application/x-ndjson"})
+        status = answer.status_code
+    except httpx.HTTPError:
+        status = 0
+    return (time.time() - sent_at) * 1000, status
+
+
 def live_latency(url: str, token: str, batches: list[list[dict[str, object]]],
-                 interval: float) -> LiveResult:
-    """POST one batch every `interval` seconds while an SSE client reads the stream."""
-    expected = {str(record["id"]) for batch in batches for record in batch}
-    got: dict[str, float] = {}
-    deadline = [time.time() + len(batches) * interval + 120]
-    started = threading.Event()
-    reader = threading.Thread(target=_read_stream, args=(url, expected, deadline, started, got),
-                              daemon=True)
+                 interval: float, budget_s: float) -> LiveResult:
+    """POST one batch every `interval` seconds (open loop, as independent senders would:
+    a slow answer does not slow the senders) while an SSE client reads the stream; stop
+    sending after `budget_s` seconds."""
+    watch = _Watch(deadline=time.time() + budget_s + 60)
+    reader = threading.Thread(target=_read_stream, args=(url, watch), daemon=True)
     reader.start()
-    if not started.wait(30):
+    if not watch.started.wait(30):
         raise SystemExit("the SSE stream did not start")
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-ndjson"}
-    post_ms: list[float] = []
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=60, limits=httpx.Limits(max_connections=32)) as client, \
+            ThreadPoolExecutor(max_workers=32) as pool:
         begin = time.perf_counter()
+        futures = []
         for number, batch in enumerate(batches):
+            if time.perf_counter() - begin > budget_s:
+                break
+            watch.expected.update(str(record["id"]) for record in batch)
             delay = begin + number * interval - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            sent_at = time.time()
-            body = b"".join(orjson.dumps({**r, "sent_at": sent_at}) + b"\n" for r in batch)
-            answer = client.post(f"{url}/api/v1/ingest", content=body, headers=headers,
-                                 params={"source": "bench-live"})
-            post_ms.append((time.time() - sent_at) * 1000)
-            if answer.status_code != 200:
-                raise SystemExit(f"ingest answered {answer.status_code}: {answer.text[:300]}")
+            futures.append(pool.submit(_post, client, url, token, batch))
         seconds = time.perf_counter() - begin
-    deadline[0] = time.time() + 10
-    reader.join(20)
-    return LiveResult(len(expected), len(got), seconds,
-                      [v * 1000 for v in got.values()], post_ms)
+        answers = [future.result() for future in futures]
+    failed = [status for _ms, status in answers if status != 200]
+    watch.deadline = time.time() + 10
+    watch.sending_done.set()
+    reader.join(40)
+    return LiveResult(len(watch.expected), len(watch.got), seconds,
+                      [v * 1000 for v in watch.got.values()],
+                      [ms for ms, status in answers if status == 200], failed)

@@ -125,8 +125,17 @@ class SQLiteStore:
 
     def pack_ends(self) -> dict[int, int]:
         """End offset of the last committed record of each pack."""
-        rows = self.db.execute("SELECT pack, MAX(offset + length) FROM blobs GROUP BY pack")
-        return {int(pack): int(end) for pack, end in rows}
+        # one indexed probe per pack instead of grouping over every blob
+        (last,) = self.db.execute("SELECT MAX(pack) FROM blobs").fetchone()
+        ends: dict[int, int] = {}
+        for pack in range(1, int(last or 0) + 1):
+            row = self.db.execute(
+                "SELECT offset + length FROM blobs WHERE pack = ? ORDER BY offset DESC LIMIT 1",
+                (pack,),
+            ).fetchone()
+            if row is not None:
+                ends[pack] = int(row[0])
+        return ends
 
     def add_blobs(self, rows: Sequence[tuple[str, BlobRef, int]]) -> None:
         """Index blobs just written to a pack."""

@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS blobs (
     raw_length INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS blobs_by_place ON blobs(pack, offset);
+-- every write finds each pack's end (MAX(offset + length) per pack): from this index alone
+CREATE INDEX IF NOT EXISTS blobs_ends ON blobs(pack, offset, length);
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -47,6 +49,11 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages(created_at);
 CREATE INDEX IF NOT EXISTS messages_by_author ON messages(author);
+-- one author's messages newest first, in index order (messages_by_author predates it)
+CREATE INDEX IF NOT EXISTS messages_by_author_time ON messages(author, created_at);
+CREATE INDEX IF NOT EXISTS messages_by_platform_time ON messages(platform, created_at);
+-- the timeline counts messages per hour when some are not analysed yet (API ingest)
+CREATE INDEX IF NOT EXISTS messages_by_hour ON messages(substr(created_at, 1, 13));
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
     body, content='', tokenize='unicode61 remove_diacritics 2'
 );
@@ -107,6 +114,9 @@ CREATE INDEX IF NOT EXISTS facets_category ON message_facets(category, created_a
 CREATE INDEX IF NOT EXISTS facets_help ON message_facets(help, priority);
 CREATE INDEX IF NOT EXISTS facets_priority ON message_facets(priority);
 CREATE INDEX IF NOT EXISTS facets_cluster ON message_facets(cluster_id);
+-- pages newest first under a help or priority filter read these in order, no sort
+CREATE INDEX IF NOT EXISTS facets_help_time ON message_facets(help, created_at);
+CREATE INDEX IF NOT EXISTS facets_time ON message_facets(created_at);
 CREATE INDEX IF NOT EXISTS facets_hour_category
     ON message_facets(substr(created_at, 1, 13), category);
 CREATE INDEX IF NOT EXISTS facets_help_hour
@@ -142,6 +152,8 @@ CREATE TABLE IF NOT EXISTS message_counts (
 ) WITHOUT ROWID;
 -- re-annotating a message deletes its counts by seq: without this, a scan per message
 CREATE INDEX IF NOT EXISTS counts_by_seq ON message_counts(seq);
+-- the latest figures of a kind (overview) without sorting every report of it
+CREATE INDEX IF NOT EXISTS counts_by_kind_time ON message_counts(kind, created_at);
 CREATE TABLE IF NOT EXISTS labels (
     rowid INTEGER PRIMARY KEY,
     seq INTEGER NOT NULL,

@@ -14,7 +14,13 @@ from sitroom.textnorm import normalize_for_search
 ORDERS = ("relevance", "newest", "priority")
 
 
-def _filters(query: SearchQuery) -> tuple[list[str], list[object]]:
+_PLACE = "(p.place_key = ? OR p.place_key = ? OR p.name = ?)"
+
+
+def _filters(query: SearchQuery, *, place_set: bool = False) -> tuple[list[str], list[object]]:
+    """WHERE clauses over messages `m` and facets `f`. `place_set` writes the place filter
+    as membership in the place's own rows, which suits reading every match (aggregates);
+    otherwise each candidate is probed, which suits a page that stops early."""
     where: list[str] = []
     params: list[object] = []
     simple = (
@@ -38,22 +44,25 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[object]]:
         where.append("(f.is_first = 1 OR f.is_first IS NULL)")
     if query.place:
         where.append(
-            "EXISTS (SELECT 1 FROM message_places p WHERE p.seq = m.seq AND "
-            "(p.place_key = ? OR p.place_key = ? OR p.name = ?))"
+            f"m.seq IN (SELECT p.seq FROM message_places p WHERE {_PLACE})" if place_set
+            else f"EXISTS (SELECT 1 FROM message_places p WHERE p.seq = m.seq AND {_PLACE})"
         )
         params += [query.place, "name:" + normalize_for_search(query.place), query.place]
     return where, params
 
 
-def _order(query: SearchQuery, has_text: bool) -> tuple[str, str, str]:
-    """ORDER BY clause, the sort value selected for the cursor, and the cursor's order kind."""
+def _order(query: SearchQuery, has_text: bool) -> tuple[str, str, str, str]:
+    """ORDER BY clause, the sort value selected for the cursor, the cursor's order kind, and
+    the first sort key (the page's outer query re-sorts by it, NULLs where SQL puts them)."""
     if query.order not in ORDERS:
         raise QueryError(f"unknown order {query.order!r}; use one of {', '.join(ORDERS)}")
     if query.order == "priority":
-        return "f.priority DESC, m.seq DESC", "COALESCE(f.priority, 0)", "priority"
+        return "f.priority DESC, m.seq DESC", "COALESCE(f.priority, 0)", "priority", \
+            "f.priority DESC"
     if query.order == "relevance" and has_text:
-        return "t.f_rank ASC, m.seq DESC", "t.f_rank", "relevance"
-    return "m.created_at DESC, m.seq DESC", "COALESCE(m.created_at, '')", "newest"
+        return "t.f_rank ASC, m.seq DESC", "t.f_rank", "relevance", "t.f_rank ASC"
+    return "m.created_at DESC, m.seq DESC", "COALESCE(m.created_at, '')", "newest", \
+        "m.created_at DESC"
 
 
 def _after_cursor(kind: str, cursor: str) -> tuple[str, list[object]]:
@@ -92,29 +101,94 @@ def cursor_after(sort_value: object, seq: int) -> str:
     return f"{value}|{seq}"
 
 
+def _on_facets(clause: str) -> str:
+    """A clause with the message's seq and time read from its facets row (equal values)."""
+    return clause.replace("m.created_at", "f.created_at").replace("m.seq", "f.seq")
+
+
+def _narrow_source(has_text: bool, inner: bool, uses: str) -> tuple[str, str]:
+    """FROM clause of the page's narrow query and the seq that drives it; `uses` is the SQL
+    text the query needs, so tables nothing refers to are left out."""
+    if has_text:
+        source = ("(SELECT rowid AS f_seq, rank AS f_rank FROM messages_fts "
+                  "WHERE messages_fts MATCH ?) t")
+        # CROSS JOIN keeps the text search as the outer loop (see sqlite_views.matching)
+        if "m." in uses:
+            source += " CROSS JOIN messages m ON m.seq = t.f_seq"
+        if "f." in uses or inner:
+            join = "CROSS JOIN" if inner else "LEFT JOIN"
+            source += f" {join} message_facets f ON f.seq = t.f_seq"
+        return source, "t.f_seq"
+    if inner:
+        if "m." in uses:
+            return "message_facets f JOIN messages m ON m.seq = f.seq", "f.seq"
+        return "message_facets f", "f.seq"
+    if "f." in uses:
+        return "messages m LEFT JOIN message_facets f ON f.seq = m.seq", "m.seq"
+    return "messages m", "m.seq"
+
+
+def _narrow(has_text: bool, inner: bool, where: list[str], order: list[str]) -> str:
+    """SELECT sort_value, sort_seq, sort_key of the matching rows in page order (no LIMIT);
+    `order` is (ORDER BY clause, sort value, sort key with its direction)."""
+    parts = [*where, *order]
+    if inner:
+        parts = [_on_facets(part) for part in parts]
+    uses = " ".join(parts).replace("m.seq", "")
+    source, seq = _narrow_source(has_text, inner, uses)
+    parts = [part.replace("m.seq", seq) for part in parts]
+    if inner:
+        parts = [part.replace("f.seq", seq) for part in parts]
+    *where, order_by, sort_value, sort_key = parts
+    sql = (f"SELECT {sort_value} AS sort_value, {seq} AS sort_seq, "
+           f"{sort_key.rsplit(' ', 1)[0]} AS sort_key FROM {source}")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return f"{sql} ORDER BY {order_by}"
+
+
+def _by_priority(where: list[str], params: list[object], order: list[str], wanted: int
+                 ) -> tuple[str, list[object]]:
+    """Highest priority first over every message: analysed ones straight from the priority
+    index, then, only when they run out, the unanalysed ones (no facets row, so a NULL
+    priority, which sorts last) newest stored first: the rows and order of one LEFT JOIN,
+    without sorting the whole archive."""
+    analysed = _narrow(False, True, where, order) + " LIMIT ?"
+    rest = _narrow(False, False, ["f.seq IS NULL", *where], order)
+    rest += (f" LIMIT (CASE WHEN (SELECT COUNT(*) FROM ({analysed})) < ? THEN ? ELSE 0 END)")
+    sql = f"SELECT * FROM ({analysed}) UNION ALL SELECT * FROM ({rest})"
+    return sql, [*params, wanted, *params, *params, wanted, wanted, wanted]
+
+
 def build_search(query: SearchQuery, columns: str) -> tuple[str, list[object]]:
-    """SQL selecting `columns` plus two trailing sort columns (see `cursor_after`)."""
+    """SQL selecting `columns` plus two trailing sort columns (see `cursor_after`).
+
+    Two steps: a narrow query finds the page's seqs touching only what its filters and order
+    need (the FTS index, the facets, an index on time), and only those rows are then read
+    whole, so a page costs the same however many rows match. Facet filters can only match
+    analysed messages, so they drive the query from the facets, whose `created_at` and
+    `seq` equal the message's: their indexes then give the order and no sort is needed.
+    """
     has_text = bool(query.text and query.text.strip())
     where, params = _filters(query)
-    order, sort_value, kind = _order(query, has_text)
-    source = "messages m"
-    if has_text:
-        source = (
-            "(SELECT rowid AS f_seq, rank AS f_rank FROM messages_fts "
-            "WHERE messages_fts MATCH ?) t JOIN messages m ON m.seq = t.f_seq"
-        )
-        params.insert(0, to_fts_expression(str(query.text)))
-    sql = f"SELECT {columns}, {sort_value} AS sort_value, m.seq AS sort_seq FROM {source} "
-    # Facet filters can only match analysed messages: an inner join lets SQLite drive the
-    # query from the facet indexes.
-    join = "JOIN" if _needs_facets(query) else "LEFT JOIN"
-    sql += f"{join} message_facets f ON f.seq = m.seq"
+    order_by, sort_value, kind, sort_key = _order(query, has_text)
     if query.cursor:
         clause, extra = _after_cursor(kind, query.cursor)
         where.append(clause)
         params += extra
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+    order = [order_by, sort_value, sort_key]
+    inner = _needs_facets(query)
+    if kind == "priority" and not has_text and not inner:
+        narrow, params = _by_priority(where, params, order, query.limit + query.offset)
+        narrow = f"SELECT * FROM ({narrow}) ORDER BY sort_key DESC, sort_seq DESC"
+    else:
+        narrow = _narrow(has_text, inner, where, order)
+        if has_text:
+            params.insert(0, to_fts_expression(str(query.text)))
+    direction = sort_key.rsplit(" ", 1)[1]
     params += [query.limit, query.offset]
+    sql = (f"SELECT {columns}, page.sort_value, page.sort_seq FROM ({narrow} LIMIT ? OFFSET ?) "
+           "page JOIN messages m ON m.seq = page.sort_seq "
+           "LEFT JOIN message_facets f ON f.seq = m.seq "
+           f"ORDER BY page.sort_key {direction}, page.sort_seq DESC")
     return sql, params

@@ -9,7 +9,10 @@ tables (facets, places, entities, counts) or a time window of the timeline.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -35,16 +38,19 @@ class Matching:
 
 
 def matching(query: SearchQuery, *extra: tuple[str, tuple[object, ...]],
-             after_seq: int | None = None) -> Matching:
+             after_seq: int | None = None, every: bool = False) -> Matching:
     """The messages a query's text and filters match; `extra` adds (clause, params) pairs,
-    `after_seq` keeps only messages stored after that seq (pushed into the text search)."""
-    where, params = _filters(query)
+    `after_seq` keeps only messages stored after that seq (pushed into the text search);
+    `every`: the caller reads every match (an aggregate), not the first few."""
+    where, params = _filters(query, place_set=every)
     source = "messages m"
     if query.text and query.text.strip():
         bound = "" if after_seq is None else " AND rowid > ?"
+        # CROSS JOIN keeps the text search as the outer loop: driven from a facet index
+        # instead, SQLite would run the search once per facet row (seconds, not ms)
         source = (
             f"(SELECT rowid AS f_seq FROM messages_fts WHERE messages_fts MATCH ?{bound}) t "
-            "JOIN messages m ON m.seq = t.f_seq"
+            "CROSS JOIN messages m ON m.seq = t.f_seq"
         )
         head: list[object] = [to_fts_expression(query.text)]
         params[:0] = head if after_seq is None else [*head, after_seq]
@@ -78,9 +84,9 @@ def facet_only(query: SearchQuery) -> tuple[list[str], list[object]] | None:
         return None
     if query.help is not True and all(getattr(query, n) is None for n in _IMPLIES_FACETS):
         return None
-    where, params = _filters(query)
+    where, params = _filters(query, place_set=True)
     moved = [
-        c.replace("m.created_at", "f.created_at").replace("= m.seq", "= f.seq")
+        c.replace("m.created_at", "f.created_at").replace("m.seq IN", "f.seq IN")
         .replace("COALESCE(f.help, 0)", "f.help").replace("COALESCE(f.is_first, 1)", "f.is_first")
         for c in where
     ]
@@ -89,14 +95,46 @@ def facet_only(query: SearchQuery) -> tuple[list[str], list[object]] | None:
     return moved, params
 
 
-def seq_filter(query: SearchQuery, column: str) -> tuple[str, list[object]]:
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """A query's matching seqs, stored once in a temporary table of one connection."""
+
+    table: str
+
+
+_TEMP_NAMES = itertools.count()
+
+
+@contextmanager
+def matched_once(db: sqlite3.Connection, query: SearchQuery) -> Iterator[Matched | None]:
+    """Within the block, views given the yielded `Matched` (on this connection) read the
+    query's matches from one temporary table instead of each evaluating the filters (a
+    text search, say) again; None when the query filters nothing."""
+    clause, params = seq_filter(query, "seq")
+    if not clause:
+        yield None
+        return
+    table = f"matched_{next(_TEMP_NAMES)}"
+    db.execute(f"CREATE TEMP TABLE {table} (seq INTEGER PRIMARY KEY)")
+    try:
+        db.execute(f"INSERT OR IGNORE INTO temp.{table}(seq) "
+                   f"SELECT seq FROM messages WHERE 1 = 1{clause}", params)
+        yield Matched(table)
+    finally:
+        db.execute(f"DROP TABLE temp.{table}")
+
+
+def seq_filter(query: SearchQuery, column: str, within: Matched | None = None
+               ) -> tuple[str, list[object]]:
     """` AND column IN (matching seqs)` when the query filters anything, else nothing."""
+    if within is not None:
+        return f" AND {column} IN (SELECT seq FROM temp.{within.table})", []
     facets = facet_only(query)
     if facets is not None:
         where, params = facets
         return (f" AND {column} IN (SELECT f.seq FROM message_facets f WHERE "
                 f"{' AND '.join(where)})", params)
-    found = matching(query)
+    found = matching(query, every=True)
     if not found.filtered:
         return "", []
     return f" AND {column} IN (SELECT m.seq FROM {found.sql})", found.params
@@ -119,14 +157,17 @@ def ids_since(db: sqlite3.Connection, query: SearchQuery, after_seq: int, limit:
 
 
 def count_matching(db: sqlite3.Connection, query: SearchQuery,
-                   cap: int = FILTERED_COUNT_CAP) -> tuple[int, bool]:
+                   cap: int = FILTERED_COUNT_CAP, *, within: Matched | None = None
+                   ) -> tuple[int, bool]:
     """How many messages match (counting at most `cap`); True when the cap was reached."""
     facets = facet_only(query)
-    if facets is not None:
+    if within is not None:
+        sql, params = f"temp.{within.table}", []
+    elif facets is not None:
         sql = f"message_facets f WHERE {' AND '.join(facets[0])}"
         params = facets[1]
     else:
-        found = matching(query)
+        found = matching(query, every=True)
         sql, params = found.sql, found.params
         if not found.filtered:
             sql, params = "messages", []
@@ -184,8 +225,12 @@ def _hour_rows(db: sqlite3.Connection, query: SearchQuery, start_hour: str
         return list(db.execute(f"{select} FROM message_facets f WHERE {where} {group}",
                                [UNCLASSIFIED, *facets[1], *time_params]))
     if matching(untimed).filtered:
-        found = matching(untimed, *[(c.replace("f.created_at", "m.created_at"), (v,))
-                                    for c, v in zip(time_where, time_params, strict=True)])
+        # the plain bound equals the hour-prefix one and lets (platform|author, created_at)
+        # indexes read just the window
+        window = [("m.created_at >= ?", (start_hour,)),
+                  *[(c.replace("f.created_at", "m.created_at"), (v,))
+                    for c, v in zip(time_where, time_params, strict=True)]]
+        found = matching(untimed, *window, every=True)
         return list(db.execute(
             "SELECT substr(m.created_at, 1, 13), COALESCE(f.category, ?), COUNT(*) "
             f"FROM {found.sql} GROUP BY 1, 2", [UNCLASSIFIED, *found.params]))
@@ -240,9 +285,10 @@ def timeline(db: sqlite3.Connection, query: SearchQuery,
     }
 
 
-def top_places(db: sqlite3.Connection, query: SearchQuery, limit: int = 200) -> list[JsonObject]:
+def top_places(db: sqlite3.Connection, query: SearchQuery, limit: int = 200, *,
+               within: Matched | None = None) -> list[JsonObject]:
     """Places mentioned by matching messages, most mentioned first, with coordinates."""
-    clause, params = seq_filter(query, "p.seq")
+    clause, params = seq_filter(query, "p.seq", within)
     rows = db.execute(
         "SELECT p.place_key, MIN(p.name), AVG(p.lat), AVG(p.lon), COUNT(*) AS n "
         f"FROM message_places p WHERE 1 = 1{clause} GROUP BY p.place_key "
@@ -255,10 +301,10 @@ def top_places(db: sqlite3.Connection, query: SearchQuery, limit: int = 200) -> 
     ]
 
 
-def top_entities(db: sqlite3.Connection, query: SearchQuery, kind: str, limit: int = 15
-                 ) -> list[JsonObject]:
+def top_entities(db: sqlite3.Connection, query: SearchQuery, kind: str, limit: int = 15, *,
+                 within: Matched | None = None) -> list[JsonObject]:
     """People or organisations (`kind`: people, orgs) most named by matching messages."""
-    clause, params = seq_filter(query, "e.seq")
+    clause, params = seq_filter(query, "e.seq", within)
     rows = db.execute(
         f"SELECT e.name, COUNT(*) AS n FROM message_entities e WHERE e.kind = ?{clause} "
         "GROUP BY e.name ORDER BY n DESC, e.name LIMIT ?",
@@ -267,10 +313,10 @@ def top_entities(db: sqlite3.Connection, query: SearchQuery, kind: str, limit: i
     return [{"name": name, "count": int(count)} for name, count in rows]
 
 
-def latest_counts(db: sqlite3.Connection, query: SearchQuery, per_kind: int = 5
-                  ) -> list[JsonObject]:
+def latest_counts(db: sqlite3.Connection, query: SearchQuery, per_kind: int = 5, *,
+                  within: Matched | None = None) -> list[JsonObject]:
     """For each casualty kind: the latest figure, the highest, and the messages behind them."""
-    clause, params = seq_filter(query, "c.seq")
+    clause, params = seq_filter(query, "c.seq", within)
     out: list[JsonObject] = []
     for kind in COUNT_KINDS:
         reports, highest = db.execute(

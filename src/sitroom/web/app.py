@@ -36,6 +36,7 @@ from sitroom.web import (
     sse,
 )
 from sitroom.web.access import ArchiveAccess, WritesDisabledError
+from sitroom.web.ingest_queue import IngestQueue
 from sitroom.web.live import LiveNotifier
 from sitroom.web.responses import JsonResponse, SecurityHeaders
 from sitroom.web.services import NotAvailableError
@@ -114,13 +115,16 @@ def create_app(archive_path: Path, *, read_only: bool, token: str,
     app.state.access = access
     app.state.token = token
     app.state.notifier = LiveNotifier()
+    app.state.ingest = IngestQueue(access)
     app.add_exception_handler(SitroomError, _sitroom_error)
     for module in (routes_messages, routes_stats, routes_evidence, routes_labels,
                    routes_ingest, sse):
         app.include_router(module.router, prefix="/api/v1")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _pages(app)
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    # level 4, not Starlette's 9: a tenth of the CPU (the 1 MB basemap: 23 ms, not 230 ms;
+    # a feed page: a few ms) for responses 4% larger, on the dashboard's critical path
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=4)
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders)

@@ -9,14 +9,15 @@ as for files. The answer comes after the batch has committed: acknowledged means
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import BinaryIO, ClassVar
 
 import orjson
 
 from sitroom.archive_folder import ArchiveFolder
-from sitroom.errors import SourceError
-from sitroom.evidence.checkpoints import make_checkpoint
+from sitroom.errors import SitroomError, SourceError
+from sitroom.evidence.checkpoints import CheckpointResult, make_checkpoint
 from sitroom.models import JsonObject, Parsed, Record
 from sitroom.pipeline import FileReport, IngestPipeline
 from sitroom.reading import Batch, BatchReader
@@ -94,20 +95,66 @@ def read_body(body: bytes, source: str, settings: SourceSettings) -> list[Batch]
     return batches
 
 
+@dataclass(frozen=True, slots=True)
+class PostedBody:
+    """One request's body and where it says it comes from."""
+
+    body: bytes
+    source: str
+    platform: str | None = None
+
+
 def ingest_body(folder: ArchiveFolder, body: bytes, *, source: str,
                 platform: str | None = None) -> JsonObject:
     """Store the messages of a body in the (write-locked) archive; returns the new ids."""
-    settings = SourceSettings(platform=platform, timezone=folder.config.timezone)
-    batches = read_body(body, source, settings)
-    pipeline = IngestPipeline(folder, settings, batch_size=BATCH_SIZE)
-    report = FileReport(source, importer=batches[0].importer)
+    (result,) = ingest_bodies(folder, [PostedBody(body, source, platform)])
+    if isinstance(result, SitroomError):
+        raise result
+    return result
+
+
+def ingest_bodies(folder: ArchiveFolder, posted: Sequence[PostedBody]
+                  ) -> list[JsonObject | SitroomError]:
+    """Store several bodies with one pipeline and one checkpoint (each batch still commits
+    on its own); one answer per body, or the error that refused it."""
+    parsed: list[list[Batch] | SitroomError] = []
+    for post in posted:
+        settings = SourceSettings(platform=post.platform, timezone=folder.config.timezone)
+        try:
+            parsed.append(read_body(post.body, post.source, settings))
+        except SitroomError as exc:
+            parsed.append(exc)
+    if all(isinstance(batches, SitroomError) for batches in parsed):
+        return [batches for batches in parsed if isinstance(batches, SitroomError)]
+    pipeline = IngestPipeline(folder, SourceSettings(timezone=folder.config.timezone),
+                              batch_size=BATCH_SIZE)
+    stored: list[tuple[list[Batch], FileReport, list[str]] | SitroomError] = []
+    try:
+        for post, batches in zip(posted, parsed, strict=True):
+            stored.append(batches if isinstance(batches, SitroomError)
+                          else _store(pipeline, post, batches))
+    finally:
+        pipeline.writer.close()
+    fresh = any(not isinstance(s, SitroomError) and (s[1].new or s[1].notices) for s in stored)
+    checkpoint = make_checkpoint(folder) if fresh else None
+    return [s if isinstance(s, SitroomError) else _answer(*s, pipeline.ledger.size, checkpoint)
+            for s in stored]
+
+
+def _store(pipeline: IngestPipeline, post: PostedBody, batches: list[Batch]
+           ) -> tuple[list[Batch], FileReport, list[str]] | SitroomError:
+    report = FileReport(post.source, importer=batches[0].importer)
     new_ids: list[str] = []
     try:
         for batch in batches:
             pipeline.store_batch(batch, report, new_ids)
-    finally:
-        pipeline.writer.close()
-    checkpoint = make_checkpoint(folder) if report.new or report.notices else None
+    except SitroomError as exc:
+        return exc
+    return batches, report, new_ids
+
+
+def _answer(batches: list[Batch], report: FileReport, new_ids: list[str], log_size: int,
+            checkpoint: CheckpointResult | None) -> JsonObject:
     every = [item.id for batch in batches for item in batch.items]
     return {
         "ids": list(new_ids),
@@ -118,6 +165,6 @@ def ingest_body(folder: ArchiveFolder, body: bytes, *, source: str,
         "notices": report.notices,
         "rejected": report.rejected,
         "rejects": [{"locator": loc, "reason": why} for loc, why in report.reject_samples],
-        "log_size": pipeline.ledger.size,
+        "log_size": log_size,
         "checkpoint_size": None if checkpoint is None else checkpoint.size,
     }

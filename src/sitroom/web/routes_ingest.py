@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from sitroom.models import JsonObject
-from sitroom.web.access import ArchiveAccess
 from sitroom.web.auth import require_writer
-from sitroom.web.ingest_body import MAX_BODY_BYTES, ingest_body
+from sitroom.web.ingest_body import MAX_BODY_BYTES, PostedBody
+from sitroom.web.ingest_queue import IngestQueue
 from sitroom.web.responses import JsonResponse
 
 router = APIRouter(tags=["ingest"])
@@ -50,13 +49,9 @@ async def post_ingest(
     if not _SOURCE_NAME.match(source):
         raise HTTPException(400, "source: 1 to 64 letters, digits, '.', '_' or '-'")
     body = await _read_limited(request)
-    access: ArchiveAccess = request.app.state.access
-
-    def store() -> JsonObject:
-        with access.writer() as folder:
-            return ingest_body(folder, body, source=f"api:{source}", platform=platform)
-
-    result = await run_in_threadpool(store)
+    queue: IngestQueue = request.app.state.ingest
+    posted = PostedBody(body, f"api:{source}", platform)
+    result = await run_in_threadpool(queue.store, posted)
     if result["new"]:
         request.app.state.notifier.notify()
     return JsonResponse(result)

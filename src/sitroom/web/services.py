@@ -19,6 +19,7 @@ from sitroom.store.sqlite_views import (
     count_matching,
     distinct_facets,
     latest_counts,
+    matched_once,
     max_seq,
     top_entities,
     top_places,
@@ -89,21 +90,23 @@ def overview(folder: ArchiveFolder, query: SearchQuery) -> JsonObject:
     """Totals, top places, people and organisations, and the latest casualty figures."""
     db = folder.store.db
     stored, _ = count_matching(db, SearchQuery(), cap=1 << 62)
-    matched, capped = count_matching(db, query)
     helped, help_capped = count_matching(db, replace(query, help=True))
     checkpoints = db.execute("SELECT COUNT(*) FROM checkpoints").fetchone()[0]
-    return {
-        "archive": {"name": folder.config.name, "origin": folder.config.origin},
-        "totals": {
-            "messages": stored, "matching": matched, "matching_capped": capped,
-            "help": helped, "help_capped": help_capped,
-            "log_size": folder.store.log_size(), "checkpoints": int(checkpoints),
-        },
-        "places": list(top_places(db, query, limit=10)),
-        "people": list(top_entities(db, query, "people", limit=8)),
-        "orgs": list(top_entities(db, query, "orgs", limit=8)),
-        "counts": list(latest_counts(db, query)),
-    }
+    # the panels below share one evaluation of the filters (a text search, say)
+    with matched_once(db, query) as within:
+        matched, capped = count_matching(db, query, within=within)
+        return {
+            "archive": {"name": folder.config.name, "origin": folder.config.origin},
+            "totals": {
+                "messages": stored, "matching": matched, "matching_capped": capped,
+                "help": helped, "help_capped": help_capped,
+                "log_size": folder.store.log_size(), "checkpoints": int(checkpoints),
+            },
+            "places": list(top_places(db, query, limit=10, within=within)),
+            "people": list(top_entities(db, query, "people", limit=8, within=within)),
+            "orgs": list(top_entities(db, query, "orgs", limit=8, within=within)),
+            "counts": list(latest_counts(db, query, within=within)),
+        }
 
 
 def parse_label(field: str, value: object, taxonomy: list[str]) -> str:
