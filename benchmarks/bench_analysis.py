@@ -20,8 +20,8 @@ from benchmarks.common import OUT, RESULTS, Measured, machine, table
 from sitroom.analysis.base import AnalysisSettings
 from sitroom.analysis.language import LanguageStep
 from sitroom.analyzing import ArchiveAnalyzer, item_for
-from sitroom.demo_run import open_demo_archive
 from sitroom.demo.scenario import write_scenario
+from sitroom.demo_run import open_demo_archive
 from sitroom.pipeline import IngestPipeline
 from sitroom.reading import InputSpec
 from sitroom.sources.base import SourceSettings

@@ -70,7 +70,9 @@ def parse_taxonomy(data: object, source: str = "taxonomy") -> Taxonomy:
         raise AnalysisError(f"{source}: 'not_informative' must be a list of label ids")
     unknown = sorted(set(raw_not) - set(ids))
     if unknown:
-        raise AnalysisError(f"{source}: 'not_informative' names unknown labels: {', '.join(unknown)}")
+        raise AnalysisError(
+            f"{source}: 'not_informative' names unknown labels: {', '.join(unknown)}"
+        )
     return Taxonomy(name=name.strip(), labels=labels, not_informative=frozenset(raw_not))
 
 
