@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, AnalysisStep
+from sitroom.analysis.classify import ClassifyStep
 from sitroom.analysis.counts import CountsStep
 from sitroom.analysis.dedupe import DedupeStep
 from sitroom.analysis.entities import EntitiesStep
@@ -45,6 +46,7 @@ def build_steps(archive: ArchiveFolder, settings: AnalysisSettings) -> list[Anal
     return [
         LanguageStep(settings),
         DedupeStep(settings, SQLiteClusterIndex(archive.store.db)),
+        ClassifyStep(settings),
         HelpStep(settings),
         PlacesStep(settings),
         EntitiesStep(settings),

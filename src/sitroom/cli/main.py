@@ -52,12 +52,13 @@ def _register() -> None:
         demo_cmd,
         evidence_cmds,
         ingest_cmd,
+        model_cmds,
         query_cmds,
         serve_cmd,
     )
 
     for module in (archive_cmds, demo_cmd, ingest_cmd, analyze_cmd, query_cmds, evidence_cmds,
-                   serve_cmd):
+                   model_cmds, serve_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

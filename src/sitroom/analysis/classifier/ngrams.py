@@ -11,15 +11,18 @@ embeddings. Its state is a list of strings and an array, so the model file needs
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from typing import Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CACHE_LIMIT = 300_000
-Matrix = sp.csr_matrix
+Matrix: TypeAlias = sp.csr_matrix
 
 
 def _char_grams(word: str, low: int, high: int) -> list[str]:
@@ -31,7 +34,7 @@ def _char_grams(word: str, low: int, high: int) -> list[str]:
 
 def _word_keys(tokens: Sequence[str]) -> list[str]:
     """Unigram and bigram keys of a token sequence (bigrams joined by one space)."""
-    return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]
+    return [*tokens, *(f"{a} {b}" for a, b in pairwise(tokens))]
 
 
 class NgramVectorizer:
@@ -46,7 +49,7 @@ class NgramVectorizer:
         self.words: dict[str, int] = {}
         self.chars: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=np.float64)
-        self._cache: dict[str, list[int]] = {}
+        self._cache: dict[str, tuple[list[int], int, int]] = {}
 
     @property
     def n_features(self) -> int:
@@ -80,42 +83,77 @@ class NgramVectorizer:
         self._cache = {}
         return self
 
+    def restrict(self, keep: np.ndarray) -> None:
+        """Drop every feature whose entry in the boolean mask `keep` is False."""
+        vocab = self.state()["vocabulary"]
+        kept = np.flatnonzero(keep)
+        n_words = int(np.count_nonzero(kept < len(self.words)))
+        keys = [vocab[i] for i in kept]
+        self.words = {key: i for i, key in enumerate(keys[:n_words])}
+        self.chars = {key: i + n_words for i, key in enumerate(keys[n_words:])}
+        self.idf = self.idf[kept]
+        self._cache = {}
+
     def _select(self, df: Counter[str], limit: int) -> list[str]:
         """The most frequent keys seen in at least `min_df` documents, in a stable order."""
         kept = [(count, key) for key, count in df.items() if count >= self.min_df]
         kept.sort(key=lambda pair: (-pair[0], pair[1]))
         return sorted(key for _, key in kept[:limit])
 
-    def _token_ids(self, token: str) -> list[int]:
-        """Feature ids of a token's own unigram and its character n-grams (cached)."""
-        ids = self._cache.get(token)
-        if ids is None:
+    def _token_ids(self, token: str) -> tuple[list[int], int, int]:
+        """A token's feature ids (known character n-grams, its unigram), and how many of its
+        character n-grams are known out of how many.
+
+        Cached per token: tweets repeat words, so most lookups are one dictionary hit.
+        """
+        found = self._cache.get(token)
+        if found is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
             chars = self.chars
             grams = _char_grams(token, *self.char_range)
-            ids = [chars[g] for g in grams if g in chars]
+            ids = [i for g in grams if (i := chars.get(g)) is not None]
+            known = len(ids)
             own = self.words.get(token)
             if own is not None:
                 ids.append(own)
-            self._cache[token] = ids
-        return ids
+            found = self._cache[token] = (ids, known, len(grams))
+        return found
 
     def transform(self, docs: Sequence[str]) -> Matrix:
         """TF-IDF rows for the documents (unknown n-grams are ignored)."""
-        indices: list[int] = []
+        return self.transform_with_coverage(docs)[0]
+
+    def transform_with_coverage(self, docs: Sequence[str]) -> tuple[Matrix, np.ndarray]:
+        """TF-IDF rows, and per document the share of its character n-grams in the vocabulary.
+
+        Coverage says how much of a message the n-gram model has seen the like of: near 1 for
+        the languages and wording it was trained on, near 0 for a script it never met.
+        """
+        # The hot loop of the no-embeddings path: locals instead of attribute lookups, and
+        # a C array instead of a list of Python ints.
+        indices = array("i")
         indptr = [0]
-        words = self.words
+        coverage: list[float] = []
+        cached, compute, pair_id = self._cache.get, self._token_ids, self.words.get
+        findall, extend, append = _TOKEN.findall, indices.extend, indices.append
         for doc in docs:
-            tokens = _TOKEN.findall(doc)
+            tokens = findall(doc)
+            known = total = 0
             for token in tokens:
-                indices.extend(self._token_ids(token))
-            for a, b in zip(tokens, tokens[1:], strict=False):
-                pair = words.get(f"{a} {b}")
+                ids, hits, count = cached(token) or compute(token)
+                extend(ids)
+                known += hits
+                total += count
+            for a, b in pairwise(tokens):
+                pair = pair_id(f"{a} {b}")
                 if pair is not None:
-                    indices.append(pair)
+                    append(pair)
+            coverage.append(known / total if total else 0.0)
             indptr.append(len(indices))
-        return self._weigh(np.asarray(indices, dtype=np.int32), np.asarray(indptr, np.int64))
+        matrix = self._weigh(np.frombuffer(indices, dtype=np.int32) if indices else
+                             np.zeros(0, dtype=np.int32), np.asarray(indptr, np.int64))
+        return matrix, np.asarray(coverage, dtype=np.float64)
 
     def _weigh(self, indices: np.ndarray, indptr: np.ndarray) -> Matrix:
         """Counts → sublinear tf × idf, each block (words, characters) L2-normalised."""
@@ -133,9 +171,10 @@ class NgramVectorizer:
         norms[norms == 0.0] = 1.0
         data /= norms[rows * 2 + block]
         data[block == 1] *= self.char_weight
-        return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+        weighted: Matrix = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+        return weighted
 
-    def state(self) -> dict[str, object]:
+    def state(self) -> dict[str, Any]:
         """Everything needed to rebuild this vectoriser, as plain lists and arrays."""
         vocab = [""] * self.n_features
         for table in (self.words, self.chars):
@@ -148,14 +187,14 @@ class NgramVectorizer:
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, object]) -> NgramVectorizer:
+    def from_state(cls, state: dict[str, Any]) -> NgramVectorizer:
         """Rebuild from `state()` output (types are checked by the model loader)."""
-        low, high = state["char_range"]  # type: ignore[misc]
-        vectorizer = cls(char_range=(int(low), int(high)), min_df=int(state["min_df"]),  # type: ignore[call-overload]
-                         max_features=int(state["max_features"]),  # type: ignore[call-overload]
-                         char_weight=float(state["char_weight"]))  # type: ignore[arg-type]
-        vocab: list[str] = list(state["vocabulary"])  # type: ignore[call-overload]
-        n_words = int(state["n_words"])  # type: ignore[call-overload]
+        low, high = state["char_range"]
+        vectorizer = cls(char_range=(int(low), int(high)), min_df=int(state["min_df"]),
+                         max_features=int(state["max_features"]),
+                         char_weight=float(state["char_weight"]))
+        vocab: list[str] = list(state["vocabulary"])
+        n_words = int(state["n_words"])
         vectorizer.words = {key: i for i, key in enumerate(vocab[:n_words])}
         vectorizer.chars = {key: i + n_words for i, key in enumerate(vocab[n_words:])}
         vectorizer.idf = np.asarray(state["idf"], dtype=np.float64)
