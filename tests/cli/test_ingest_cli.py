@@ -70,7 +70,8 @@ def test_show_gives_provenance_and_raw_hash(run: Run) -> None:
     assert shown["provenance"]["importer"] == "jsonl@1"
     assert shown["created_at"] == "2016-12-13T00:00:00Z"  # +02:00 converted to UTC
     annotations = shown["annotations"]
-    for key in ("lang", "cluster", "category", "help", "places", "people", "orgs", "counts", "quotes"):
+    keys = ("lang", "cluster", "category", "help", "places", "people", "orgs", "counts", "quotes")
+    for key in keys:
         assert "@" in annotations[key]["step"], key
     assert annotations["lang"]["value"] == "en"
 
