@@ -4,32 +4,35 @@ tree, and check every checkpoint's signature and consistency. Names every proble
 from __future__ import annotations
 
 import base64
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import cast
-
-import orjson
+from typing import Final, ParamSpec, TypeVar
 
 from sitroom.archive.checkpoint import verify_checkpoint
-from sitroom.archive.entry import LogEntry, content_digest, parse_entry
-from sitroom.archive.merkle import (
-    InMemoryNodeStore,
-    consistency_proof,
-    leaf_hash,
-    root_at,
-    verify_consistency,
-)
+from sitroom.archive.entry import LogEntry, parse_entry
+from sitroom.archive.merkle import consistency_proof, root_at, verify_consistency
 from sitroom.archive.timestamp import verify_timestamp
 from sitroom.archive_folder import ArchiveFolder
 from sitroom.errors import IntegrityError, SitroomError
-from sitroom.evidence.blob_check import BlobCheck
+from sitroom.evidence.blob_check import BlobCheckResult, blob_windows, check_window
 from sitroom.evidence.keys import load_archive_verifier
+from sitroom.evidence.rebuilt_tree import RebuiltTree
+from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range
 from sitroom.ledger import entry_for
-from sitroom.models import MESSAGE_CONTENT_FIELDS, NOTICE_CONTENT_FIELDS, JsonValue
 from sitroom.store.base import StoredMessage, StoredNotice
+from sitroom.store.sqlite_verify import VerifyReader
 
 Progress = Callable[[str], None]
+P = ParamSpec("P")
+R = TypeVar("R")
+RANGE_WIDTH: Final = 1 << 15
+"""Leaves per worker task: a power of two, so each range holds whole subtrees."""
+_IN_PROCESS_BELOW: Final = 8 << 20
+_IN_PROCESS_LEAVES: Final = 20_000
 
 
 @dataclass
@@ -68,78 +71,147 @@ class VerifyReport:
 
 
 def verify_archive(archive: ArchiveFolder, progress: Progress | None = None) -> VerifyReport:
-    """Check everything the archive holds; never stops at the first problem."""
+    """Check everything the archive holds; never stops at the first problem.
+
+    The heavy work (re-hashing blobs, rebuilding leaves and subtrees, checking rows against
+    their entries) is cut into seq ranges and pack windows, spread over every core.
+    """
     started = time.perf_counter()
     report = VerifyReport()
     say = progress or (lambda _text: None)
-    say("re-hashing blobs (in worker processes), checking rows against the log")
-    blob_check = _start_blob_check(archive)
-    _check_rows(archive, report)
-    say("rebuilding the Merkle tree")
-    tree = _check_tree(archive, report)
-    say("checking checkpoints")
+    database = archive.paths.database
+    reader = VerifyReader(database)
+    end = reader.log_end()
+    ranges = [(start, min(start + RANGE_WIDTH, end)) for start in range(0, end, RANGE_WIDTH)]
+    pack_ends = reader.pack_ends()
+    windows = list(blob_windows(pack_ends))
+    workers = _worker_count(sum(pack_ends.values()), end)
+    say(f"checking {end:,} log leaves and their rows, re-hashing "
+        f"{sum(pack_ends.values()) / 1e6:,.1f} MB of stored blobs "
+        f"({workers} process{'es' if workers > 1 else ''})")
+    with _Runner(workers) as runner:
+        seq_jobs = [runner.submit(check_seq_range, database, s, e) for s, e in ranges]
+        blob_jobs = [runner.submit(check_window, database, archive.paths.blobs, w)
+                     for w in windows]
+        seq_results = [job.result() for job in seq_jobs]
+        blob_results = [job.result() for job in blob_jobs]
+    say("rebuilding the Merkle tree, checking checkpoints")
+    tree = RebuiltTree.from_ranges([result.levels for result in seq_results])
+    _collect_ranges(archive, reader, report, seq_results, end)
+    _check_upper_nodes(reader, report, tree, top=max((len(r.levels) for r in seq_results),
+                                                     default=1))
+    report.log_size = tree.size()
+    report.root = tree.root().hex()
     _check_checkpoints(archive, report, tree)
-    say("collecting the blob check")
-    _finish_blob_check(archive, report, blob_check)
+    _collect_blobs(reader, report, blob_results)
+    reader.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _start_blob_check(archive: ArchiveFolder) -> BlobCheck:
-    stored = int(str(archive.store.stats()["stored_bytes"]))
-    return BlobCheck(archive.paths.blobs, archive.store.iter_blobs(), stored)
+def _worker_count(stored_bytes: int, leaves: int) -> int:
+    """Every core for a large archive; in process for a small one (forking costs more)."""
+    cores = os.cpu_count() or 1
+    return cores if stored_bytes >= _IN_PROCESS_BELOW or leaves >= _IN_PROCESS_LEAVES else 1
 
 
-def _finish_blob_check(archive: ArchiveFolder, report: VerifyReport, check: BlobCheck) -> None:
-    result = check.result()
-    report.blobs = result.checked
-    report.raw_bytes = result.raw_bytes
-    for sha, reason in result.bad:
-        report.problems.append(f"blob {sha}: {reason}")
-    _check_row_blobs(archive, report, {sha for sha, _reason in result.bad})
+class _Runner:
+    """Run calls on a pool of forked worker processes, or right here with one worker."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def submit(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> Future[R]:
+        """Start `fn(*args)` on a worker (or run it now); its future."""
+        if self._pool is not None:
+            return self._pool.submit(fn, *args, **kwargs)
+        future: Future[R] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
 
 
-def _check_rows(archive: ArchiveFolder, report: VerifyReport) -> None:
-    store = archive.store
+def _collect_ranges(
+    archive: ArchiveFolder, reader: VerifyReader, report: VerifyReport,
+    results: list[SeqRangeResult], end: int,
+) -> None:
     suspects: dict[str, set[int]] = {"messages": set(), "notices": set()}
-    for table, fields in (("messages", MESSAGE_CONTENT_FIELDS), ("notices", NOTICE_CONTENT_FIELDS)):
-        names = fields[:-1]  # "extra" comes last, as JSON text
-        for row in store.iter_sealed_summaries(table):
-            seq, _id, provenance_ok, sealed_digest, missing = row[:5]
-            content: dict[str, JsonValue] = dict(
-                zip(names, cast(list[JsonValue], list(row[5:-1])), strict=True)
-            )
-            content["extra"] = orjson.loads(str(row[-1]))
-            if missing or not provenance_ok or content_digest(content) != sealed_digest:
-                suspects[table].add(int(str(seq)))
+    for result in results:
+        report.messages += result.messages
+        report.notices += result.notices
+        for table, seqs in result.suspects.items():
+            suspects[table].update(seqs)
+        report.problems.extend(problem for _seq, problem in sorted(result.problems,
+                                                                   key=lambda p: p[0]))
+    _explain_suspects(archive, report, suspects)
+    for kind, table in (("message", "messages"), ("notice", "notices")):
+        for seq, row_id in reader.rows_without_leaf(table, end):
+            report.problems.append(f"{kind} {row_id} (seq {seq}): no log leaf at its seq")
             if table == "messages":
                 report.messages += 1
             else:
                 report.notices += 1
-    _explain_suspects(archive, report, suspects)
-    for seq in store.leaves_without_rows():
-        report.problems.append(f"log leaf {seq}: its row is missing (deleted?)")
+
+
+def _check_upper_nodes(
+    reader: VerifyReader, report: VerifyReport, tree: RebuiltTree, top: int
+) -> None:
+    """Nodes above the workers' ranges, and stored nodes that the log has no subtree for."""
+    for level in range(max(len(tree.levels), reader.highest_level() + 1)):
+        expected = tree.count(level)
+        if level >= top and expected:
+            stored = reader.nodes(level, 0, expected)
+            held = {index: _blob_bytes(digest) for index, digest in stored}
+            for index in range(expected):
+                digest = held.get(index)
+                if digest is None:
+                    report.problems.append(f"tree node ({level}, {index}) is missing")
+                elif digest != tree.node(level, index):
+                    report.problems.append(
+                        f"tree node ({level}, {index}) does not match the entries")
+        report.problems.extend(
+            f"tree node ({level}, {index}) is stored but the log has no such subtree"
+            for index, _digest in reader.nodes_from(level, expected))
+
+
+def _blob_bytes(value: object) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogatepass")
+
+
+def _collect_blobs(
+    reader: VerifyReader, report: VerifyReport, results: list[BlobCheckResult]
+) -> None:
+    bad: dict[str, str] = {}
+    for result in results:
+        report.blobs += result.checked
+        report.raw_bytes += result.raw_bytes
+        for sha, reason in result.bad:
+            bad[sha] = reason
+            report.problems.append(f"blob {sha}: {reason}")
+    for kind, seq, row_id, sha in reader.rows_citing(set(bad)):
+        report.problems.append(
+            f"{kind} {row_id} (seq {seq}): its raw blob {sha} failed the check ({bad[sha]})")
 
 
 def _explain_suspects(
     archive: ArchiveFolder, report: VerifyReport, suspects: dict[str, set[int]]
 ) -> None:
     """Name exactly what differs for the few rows the fast check flagged."""
-    if not any(suspects.values()):
-        return
-    for message, entry in archive.store.iter_sealed_messages():
-        if message.seq in suspects["messages"]:
-            _check_row(message, entry, report)
-    for notice, entry in archive.store.iter_sealed_notices():
-        if notice.seq in suspects["notices"]:
-            _check_row(notice, entry, report)
-
-
-def _check_row_blobs(archive: ArchiveFolder, report: VerifyReport, bad_blobs: set[str]) -> None:
-    for kind, seq, row_id, sha in archive.store.rows_with_missing_or_listed_blobs(bad_blobs):
-        what = f"{kind} {row_id} (seq {seq})"
-        state = "is altered" if sha in bad_blobs else "is missing"
-        report.problems.append(f"{what}: its raw blob {sha} {state}")
+    for table, kind in (("messages", "message"), ("notices", "notice")):
+        for seq, row_id, row, entry in archive.store.sealed_rows(table, sorted(suspects[table])):
+            if isinstance(row, str):
+                report.problems.append(f"{kind} {row_id} (seq {seq}): row unreadable: {row}")
+            else:
+                _check_row(row, entry, report)
 
 
 def _check_row(
@@ -170,36 +242,7 @@ def _check_row(
         )
 
 
-def _check_tree(archive: ArchiveFolder, report: VerifyReport) -> InMemoryNodeStore:
-    store = archive.store
-    tree = InMemoryNodeStore()
-    batch: list[bytes] = []
-    expected_seq = 0
-    for seq, entry, stored_leaf in store.iter_log():
-        if seq != expected_seq:
-            report.problems.append(f"log leaves {expected_seq}..{seq - 1} are missing")
-            expected_seq = seq
-        digest = leaf_hash(entry)
-        if stored_leaf != digest:
-            report.problems.append(f"log leaf {seq}: stored leaf hash does not match its entry")
-        batch.append(digest)
-        expected_seq += 1
-        if len(batch) >= 4096:
-            tree.append(batch)
-            batch = []
-    tree.append(batch)
-    report.log_size = tree.tree_size()
-    rebuilt = tree.nodes()
-    for level, idx, digest in store.iter_nodes():
-        if level > 0 and rebuilt.get((level, idx)) != digest:
-            report.problems.append(f"tree node ({level}, {idx}) does not match the entries")
-    report.root = tree.root().hex()
-    return tree
-
-
-def _check_checkpoints(
-    archive: ArchiveFolder, report: VerifyReport, tree: InMemoryNodeStore
-) -> None:
+def _check_checkpoints(archive: ArchiveFolder, report: VerifyReport, tree: RebuiltTree) -> None:
     try:
         verifier = load_archive_verifier(archive.paths)
     except SitroomError as exc:
@@ -216,7 +259,7 @@ def _check_checkpoints(
             continue
         if signed.size != size or signed.root != root:
             report.problems.append(f"{label}: stored size/root differ from the signed note")
-        if size > tree.tree_size():
+        if size > tree.size():
             report.problems.append(f"{label}: covers {size} leaves but the log has fewer")
             continue
         actual = root_at(size, tree.get_nodes)

@@ -51,6 +51,12 @@ def _as_bytes(value: object) -> bytes:
     return str(value).encode("utf-8", "surrogatepass")
 
 
+def _extra_text(extra: JsonObject) -> str:
+    """A row's `extra` as stored: canonical JSON (sorted keys), so that `verify` can seal-check
+    it without re-parsing (the log entry's content hash covers the same canonical form)."""
+    return orjson.dumps(extra, option=orjson.OPT_SORT_KEYS).decode()
+
+
 def _placeholders(count: int) -> str:
     return ",".join("?" * count)
 
@@ -188,7 +194,7 @@ class SQLiteStore:
                 (
                     r.id, r.identity, r.platform, r.kind, r.detail, r.platform_id,
                     r.created_at, r.raw_sha256, r.source, r.locator, r.importer,
-                    r.received_at, r.seq, orjson.dumps(r.extra).decode(),
+                    r.received_at, r.seq, _extra_text(r.extra),
                 )
                 for r in rows
             ],
@@ -250,95 +256,34 @@ class SQLiteStore:
             raise MessageNotFoundError(f"no log leaf {seq}")
         return _as_bytes(row[0])
 
-    def iter_log(self) -> Iterator[tuple[int, bytes, bytes | None]]:
-        """Every leaf in order: (seq, entry bytes, stored leaf hash or None if missing)."""
-        rows = self.db.execute(
-            "SELECT l.seq, l.entry, n.hash FROM log_leaves l "
-            "LEFT JOIN log_nodes n ON n.level = 0 AND n.idx = l.seq ORDER BY l.seq"
-        )
-        for seq, entry, digest in rows:
-            yield int(seq), _as_bytes(entry), None if digest is None else _as_bytes(digest)
-
-    def iter_sealed_messages(self) -> Iterator[tuple[StoredMessage, bytes | None]]:
-        """Every message with the log entry at its seq (None if that leaf is missing)."""
-        rows = self.db.execute(
-            f"SELECT {_prefixed('m')}, l.entry FROM messages m "
-            "LEFT JOIN log_leaves l ON l.seq = m.seq ORDER BY m.seq"
-        )
-        for *fields, entry in rows:
-            yield _message_from_row(fields), None if entry is None else _as_bytes(entry)
-
-    def iter_sealed_notices(self) -> Iterator[tuple[StoredNotice, bytes | None]]:
-        """Every notice with the log entry at its seq (None if that leaf is missing)."""
-        columns = ", ".join(f"n.{c.strip()}" for c in _NOTICE_COLUMNS.split(","))
-        rows = self.db.execute(
-            f"SELECT {columns}, l.entry FROM notices n "
-            "LEFT JOIN log_leaves l ON l.seq = n.seq ORDER BY n.seq"
-        )
-        for *head, extra, entry in rows:
-            notice = _notice_from_row(head, extra)
-            yield notice, None if entry is None else _as_bytes(entry)
-
-    def iter_sealed_summaries(self, table: str) -> Iterator[tuple[object, ...]]:
-        """For `verify`: each row's content columns, its entry's content hash, and whether
-        the entry's provenance fields agree with the row (checked in SQL, quickly).
-
-        Yields (seq, id, provenance_ok, entry_content_sha256, entry_missing, *content
-        columns in MESSAGE_CONTENT_FIELDS / NOTICE_CONTENT_FIELDS order, extra as text).
-        """
+    def sealed_rows(
+        self, table: str, seqs: Sequence[int]
+    ) -> Iterator[tuple[int, str, StoredMessage | StoredNotice | str, bytes | None]]:
+        """For `verify`'s explanations: (seq, id, the row or why it cannot be read, the log
+        entry at its seq or None) for the given seqs of `messages` or `notices`."""
         if table not in ("messages", "notices"):
             raise ValueError(table)
-        content = (
-            "t.platform, t.platform_id, t.text, t.created_at, t.author, t.author_id, t.lang, t.url"
-            if table == "messages"
-            else "t.platform, t.kind, t.detail, t.platform_id, t.created_at"
-        )
-        kind = "message" if table == "messages" else "notice"
-        checks = " AND ".join(
-            f"json_extract(l.entry, '$.{field}') IS t.{field}"
-            for field in ("raw_sha256", "received_at", "source", "locator", "id", "importer")
-        )
-        sql = (
-            f"SELECT t.seq, t.id, ({checks} AND json_extract(l.entry, '$.kind') = '{kind}' "
-            "AND json_extract(l.entry, '$.seq') = t.seq), "
-            "json_extract(l.entry, '$.content_sha256'), l.entry IS NULL, "
-            f"{content}, t.extra FROM {table} t LEFT JOIN log_leaves l ON l.seq = t.seq "
-            "ORDER BY t.seq"
-        )
-        cursor = self.db.execute(sql)
-        while rows := cursor.fetchmany(2000):
-            yield from rows
-
-    def rows_with_missing_or_listed_blobs(
-        self, shas: set[str]
-    ) -> Iterator[tuple[str, int, str, str]]:
-        """Messages and notices whose raw blob is not indexed or is one of `shas`:
-        (kind, seq, id, raw_sha256)."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS listed_blobs (sha256 TEXT PRIMARY KEY)")
-        self.db.execute("DELETE FROM listed_blobs")
-        self.db.executemany("INSERT OR IGNORE INTO listed_blobs VALUES (?)", [(s,) for s in shas])
-        for kind, table in (("message", "messages"), ("notice", "notices")):
+        columns = _MESSAGE_COLUMNS if table == "messages" else _NOTICE_COLUMNS
+        prefixed = ", ".join(f"t.{c.strip()}" for c in columns.split(","))
+        wanted = sorted(set(seqs))
+        for first in range(0, len(wanted), _CHUNK):
+            part = wanted[first : first + _CHUNK]
             rows = self.db.execute(
-                f"SELECT t.seq, t.id, t.raw_sha256 FROM {table} t "
-                "LEFT JOIN blobs b ON b.sha256 = t.raw_sha256 "
-                "WHERE b.sha256 IS NULL OR t.raw_sha256 IN (SELECT sha256 FROM listed_blobs) "
-                "ORDER BY t.seq"
-            )
-            for seq, row_id, sha in rows.fetchall():
-                yield kind, int(seq), str(row_id), str(sha)
-
-    def leaves_without_rows(self) -> list[int]:
-        """Log leaves whose message or notice row is gone."""
-        rows = self.db.execute(
-            "SELECT seq FROM log_leaves WHERE seq NOT IN (SELECT seq FROM messages) "
-            "AND seq NOT IN (SELECT seq FROM notices) ORDER BY seq"
-        )
-        return [int(row[0]) for row in rows]
-
-    def iter_nodes(self) -> Iterator[tuple[int, int, bytes]]:
-        """Every stored tree node: (level, index, hash)."""
-        for level, idx, digest in self.db.execute("SELECT level, idx, hash FROM log_nodes"):
-            yield int(level), int(idx), _as_bytes(digest)
+                f"SELECT {prefixed}, l.entry FROM {table} t LEFT JOIN log_leaves l "
+                f"ON l.seq = t.seq WHERE t.seq IN ({_placeholders(len(part))}) ORDER BY t.seq",
+                part,
+            ).fetchall()
+            for *fields, entry in rows:
+                sealed = None if entry is None else _as_bytes(entry)
+                row_id, seq = str(fields[0]), int(fields[-2])
+                try:
+                    row: StoredMessage | StoredNotice | str = (
+                        _message_from_row(fields) if table == "messages"
+                        else _notice_from_row(fields[:-1], fields[-1])
+                    )
+                except orjson.JSONDecodeError as exc:
+                    row = f"extra is not valid JSON ({exc})"
+                yield seq, row_id, row, sealed
 
     # -- checkpoints ---------------------------------------------------------------------
     def add_checkpoint(self, size: int, root: bytes, note: str, created_at: str) -> None:
@@ -461,7 +406,7 @@ def _message_params(row: StoredMessage) -> tuple[object, ...]:
     return (
         row.id, row.identity, row.platform, row.platform_id, row.text, row.created_at,
         row.author, row.author_id, row.lang, row.url, row.raw_sha256, row.source,
-        row.locator, row.importer, row.received_at, row.seq, orjson.dumps(row.extra).decode(),
+        row.locator, row.importer, row.received_at, row.seq, _extra_text(row.extra),
     )
 
 

@@ -1,0 +1,193 @@
+"""Check one range of log seqs: leaves, the perfect subtrees inside the range, and the rows
+the leaves seal. Runs in a `verify` worker process; the lead assembles the ranges.
+
+A row passes the fast check when the entry rebuilt from its columns (provenance plus the
+SHA-256 of its canonical content) is byte for byte the stored leaf entry. Rows that fail are
+returned as suspects, for the lead to explain field by field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, cast
+
+import orjson
+
+from sitroom.archive.entry import ENTRY_VERSION
+from sitroom.store.sqlite_verify import SealedRow, VerifyReader
+
+HASH_SIZE: Final = 32
+MISSING_LEAF: Final = bytes(HASH_SIZE)
+_SORTED: Final = orjson.OPT_SORT_KEYS
+_TABLES: Final = (("message", "messages"), ("notice", "notices"))
+
+
+@dataclass
+class SeqRangeResult:
+    """What one range of seqs holds and what is wrong with it."""
+
+    start: int
+    end: int
+    levels: list[bytes] = field(default_factory=list)
+    """Level L: the concatenated hashes of the range's perfect subtrees of height L."""
+    suspects: dict[str, list[int]] = field(default_factory=dict)
+    messages: int = 0
+    notices: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    """(seq, problem) so that the lead can report in log order."""
+
+
+def _as_bytes(value: object) -> bytes:
+    """A stored BLOB as bytes, even if tampering turned it into TEXT or a number."""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8", "surrogatepass")
+
+
+def check_seq_range(database: Path, start: int, end: int) -> SeqRangeResult:
+    """Check leaves, subtree nodes and sealed rows for seqs in [start, end).
+
+    `start` must be a multiple of a power of two >= end - start (the lead cuts ranges so).
+    """
+    reader = VerifyReader.shared(database)
+    result = SeqRangeResult(start, end)
+    entries = _check_leaves(reader, result)
+    _check_nodes(reader, result)
+    _check_rows(reader, result, entries)
+    return result
+
+
+def _check_leaves(reader: VerifyReader, result: SeqRangeResult) -> dict[int, bytes]:
+    entries = {int(seq): _as_bytes(entry) for seq, entry in reader.leaves(result.start,
+                                                                            result.end)}
+    sha256 = hashlib.sha256
+    hashes: list[bytes] = []
+    gap_from: int | None = None
+    for seq in range(result.start, result.end):
+        entry = entries.get(seq)
+        if entry is None:
+            gap_from = seq if gap_from is None else gap_from
+            hashes.append(MISSING_LEAF)
+            continue
+        if gap_from is not None:
+            result.problems.append((gap_from, f"log leaves {gap_from}..{seq - 1} are missing"))
+            gap_from = None
+        hashes.append(sha256(b"\x00" + entry).digest())
+    if gap_from is not None:
+        result.problems.append(
+            (gap_from, f"log leaves {gap_from}..{result.end - 1} are missing"))
+    result.levels.append(b"".join(hashes))
+    return entries
+
+
+def _check_nodes(reader: VerifyReader, result: SeqRangeResult) -> None:
+    """Rebuild the perfect subtrees inside the range and compare the stored ones."""
+    sha256 = hashlib.sha256
+    level = 0
+    while True:
+        rebuilt = result.levels[level]
+        count = len(rebuilt) // HASH_SIZE
+        first = result.start >> level
+        stored = reader.nodes(level, first, first + count)
+        if len(stored) != count or b"".join(_as_bytes(h) for _i, h in stored) != rebuilt:
+            _name_node_problems(result, level, first, rebuilt, stored)
+        if count < 2:
+            return
+        hashes = [rebuilt[i : i + HASH_SIZE] for i in range(0, count * HASH_SIZE, HASH_SIZE)]
+        result.levels.append(b"".join(
+            sha256(b"\x01" + left + right).digest()
+            for left, right in zip(hashes[0::2], hashes[1::2], strict=False)
+        ))
+        level += 1
+
+
+def _name_node_problems(
+    result: SeqRangeResult, level: int, first: int, rebuilt: bytes,
+    stored: list[tuple[int, object]],
+) -> None:
+    found = {int(idx): _as_bytes(digest) for idx, digest in stored}
+    for n in range(len(rebuilt) // HASH_SIZE):
+        index = first + n
+        digest = rebuilt[n * HASH_SIZE : (n + 1) * HASH_SIZE]
+        if digest == MISSING_LEAF and level == 0:
+            continue  # reported as a missing leaf
+        held = found.get(index)
+        seq = index << level
+        if level == 0:
+            state = "is missing" if held is None else "does not match its entry"
+            if held != digest:
+                result.problems.append((seq, f"log leaf {index}: stored leaf hash {state}"))
+        elif held is None:
+            result.problems.append((seq, f"tree node ({level}, {index}) is missing"))
+        elif held != digest:
+            result.problems.append(
+                (seq, f"tree node ({level}, {index}) does not match the entries"))
+
+
+def _check_rows(reader: VerifyReader, result: SeqRangeResult, entries: dict[int, bytes]) -> None:
+    sealed: set[int] = set()
+    for kind, table in _TABLES:
+        suspects: list[int] = []
+        for row in reader.sealed_rows(table, result.start, result.end):
+            seq = cast(int, row[0])
+            sealed.add(seq)
+            if not row[7]:
+                result.problems.append((seq, _no_blob(kind, row)))
+            entry = entries.get(seq)
+            if entry != _rebuilt_entry(kind, row) and entry != _rebuilt_entry(
+                kind, row, parse_extra=True
+            ):
+                suspects.append(seq)
+        result.suspects[table] = suspects
+        if kind == "message":
+            result.messages = len(sealed)
+        else:
+            result.notices = len(sealed) - result.messages
+    for seq in entries.keys() - sealed:
+        result.problems.append((seq, f"log leaf {seq}: its row is missing (deleted?)"))
+
+
+def _no_blob(kind: str, row: SealedRow) -> str:
+    return f"{kind} {row[1]} (seq {row[0]}): its raw blob {row[2]} is missing"
+
+
+def _rebuilt_entry(kind: str, row: SealedRow, *, parse_extra: bool = False) -> bytes | None:
+    """The entry this row's columns call for, or None if they cannot make one.
+
+    `extra` is spliced in as stored (sitroom stores it canonical; fast); with `parse_extra`
+    it is parsed first, for rows that early versions stored with unsorted keys.
+    """
+    seq, row_id, raw_sha256, received_at, source, locator, importer, _has_blob = row[:8]
+    try:
+        content = _content_bytes(kind, row, parse_extra)
+        # keys written in sorted order: the canonical form without paying for sorting
+        return orjson.dumps({
+            "content_sha256": hashlib.sha256(content).hexdigest(), "id": row_id,
+            "importer": importer, "kind": kind, "locator": locator, "raw_sha256": raw_sha256,
+            "received_at": received_at, "seq": seq, "source": source, "v": ENTRY_VERSION,
+        })
+    except (TypeError, ValueError, orjson.JSONEncodeError):
+        return None
+
+
+def _content_bytes(kind: str, row: SealedRow, parse_extra: bool) -> bytes:
+    """The canonical JSON of a row's sealed content: models.MESSAGE_CONTENT_FIELDS or
+    NOTICE_CONTENT_FIELDS (a test holds this to `archive.entry.content_digest`)."""
+    stored = row[-1]
+    if not isinstance(stored, str):
+        raise TypeError("extra is not text")
+    extra = orjson.loads(stored) if parse_extra else orjson.Fragment(stored)
+    if kind == "message":
+        platform, platform_id, text, created_at, author, author_id, lang, url = row[8:-1]
+        return orjson.dumps({
+            "author": author, "author_id": author_id, "created_at": created_at,
+            "extra": extra, "lang": lang, "platform": platform, "platform_id": platform_id,
+            "text": text, "url": url,
+        }, option=_SORTED if parse_extra else 0)
+    platform, notice_kind, detail, platform_id, created_at = row[8:-1]
+    return orjson.dumps({
+        "created_at": created_at, "detail": detail, "extra": extra, "kind": notice_kind,
+        "platform": platform, "platform_id": platform_id,
+    }, option=_SORTED if parse_extra else 0)

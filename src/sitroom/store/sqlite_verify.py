@@ -1,0 +1,137 @@
+"""Read-only queries that `verify` runs in its worker processes, one seq range or one pack
+window at a time, on a connection of their own (SQLite connections never cross a fork)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Final
+
+from sitroom.errors import ConfigError
+
+MESSAGE_SEALED: Final = (
+    "platform, platform_id, text, created_at, author, author_id, lang, url, extra"
+)
+NOTICE_SEALED: Final = "platform, kind, detail, platform_id, created_at, extra"
+_PROVENANCE: Final = "seq, id, raw_sha256, received_at, source, locator, importer"
+
+SealedRow = tuple[object, ...]
+"""(seq, id, raw_sha256, received_at, source, locator, importer, has_blob, *content columns
+in MESSAGE_CONTENT_FIELDS / NOTICE_CONTENT_FIELDS order, the last being `extra` as text)."""
+
+_open: dict[tuple[str, int], VerifyReader] = {}
+
+
+class VerifyReader:
+    """One read-only connection to an archive's store, for the checks `verify` spreads out."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise ConfigError(f"{path}: the archive's store is missing")
+        try:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            self.db.execute("PRAGMA query_only = ON")
+            self.db.execute("PRAGMA cache_size = -65536")
+            self.db.execute("PRAGMA mmap_size = 17179869184")  # read pages in place
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"{path}: cannot open the archive's store: {exc}") from exc
+
+    @classmethod
+    def shared(cls, path: Path) -> VerifyReader:
+        """This process's reader for `path` (a forked worker opens its own)."""
+        key = (str(path), os.getpid())
+        reader = _open.get(key)
+        if reader is None:
+            reader = _open[key] = cls(path)
+        return reader
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+        for key, reader in list(_open.items()):
+            if reader is self:
+                del _open[key]
+
+    # -- the log ---------------------------------------------------------------------------
+    def log_end(self) -> int:
+        """One past the highest leaf seq (the tree size when no leaf is missing)."""
+        row = self.db.execute("SELECT MAX(seq) FROM log_leaves").fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
+    def leaves(self, start: int, end: int) -> list[tuple[int, object]]:
+        """(seq, entry) of the leaves in [start, end), in order; entry as SQLite returns it."""
+        return self.db.execute(
+            "SELECT seq, entry FROM log_leaves WHERE seq >= ? AND seq < ? ORDER BY seq",
+            (start, end),
+        ).fetchall()
+
+    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, object]]:
+        """(index, hash) of the stored tree nodes of one level with index in [start, end)."""
+        return self.db.execute(
+            "SELECT idx, hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? "
+            "ORDER BY idx",
+            (level, start, end),
+        ).fetchall()
+
+    def highest_level(self) -> int:
+        """The highest level that has a stored node (-1 when none)."""
+        row = self.db.execute("SELECT MAX(level) FROM log_nodes").fetchone()
+        return -1 if row[0] is None else int(row[0])
+
+    def nodes_from(self, level: int, start: int) -> list[tuple[int, object]]:
+        """(index, hash) of the stored nodes of one level from index `start` on."""
+        return self.nodes(level, start, 2**63 - 1)
+
+    # -- rows --------------------------------------------------------------------------------
+    def sealed_rows(self, table: str, start: int, end: int) -> list[SealedRow]:
+        """The provenance and sealed content of each row with seq in [start, end)."""
+        content = {"messages": MESSAGE_SEALED, "notices": NOTICE_SEALED}[table]
+        return self.db.execute(
+            f"SELECT {_PROVENANCE}, "
+            "EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = t.raw_sha256), "
+            f"{content} FROM {table} t WHERE seq >= ? AND seq < ? ORDER BY seq",
+            (start, end),
+        ).fetchall()
+
+    def rows_without_leaf(self, table: str, start: int) -> list[tuple[int, str]]:
+        """(seq, id) of the rows from seq `start` on that have no log leaf."""
+        if table not in ("messages", "notices"):
+            raise ValueError(table)
+        rows = self.db.execute(
+            f"SELECT t.seq, t.id FROM {table} t LEFT JOIN log_leaves l ON l.seq = t.seq "
+            "WHERE t.seq >= ? AND l.seq IS NULL ORDER BY t.seq",
+            (start,),
+        )
+        return [(int(seq), str(row_id)) for seq, row_id in rows]
+
+    def rows_citing(self, shas: set[str]) -> list[tuple[str, int, str, str]]:
+        """(kind, seq, id, raw_sha256) of every message and notice whose raw blob is listed."""
+        listed = sorted(shas)
+        found: list[tuple[str, int, str, str]] = []
+        for kind, table in (("message", "messages"), ("notice", "notices")):
+            for first in range(0, len(listed), 500):
+                part = listed[first : first + 500]
+                rows = self.db.execute(
+                    f"SELECT t.seq, t.id, t.raw_sha256 FROM {table} t "
+                    f"WHERE t.raw_sha256 IN ({','.join('?' * len(part))})",
+                    part,
+                )
+                found += [(kind, int(seq), str(row_id), str(sha)) for seq, row_id, sha in rows]
+        found.sort(key=lambda row: row[1])
+        return found
+
+    # -- blobs -------------------------------------------------------------------------------
+    def pack_ends(self) -> dict[int, int]:
+        """Each pack's end as the index knows it (offset + length of its last record)."""
+        rows = self.db.execute("SELECT pack, MAX(offset + length) FROM blobs GROUP BY pack")
+        return {int(pack): int(end) for pack, end in rows}
+
+    def blobs_in(self, pack: int, start: int, end: int) -> list[tuple[str, int, int]]:
+        """(sha256, offset, length) of the indexed blobs of one pack starting in [start, end)."""
+        rows = self.db.execute(
+            "SELECT sha256, offset, length FROM blobs WHERE pack = ? AND offset >= ? "
+            "AND offset < ? ORDER BY offset",
+            (pack, start, end),
+        )
+        return [(str(sha), int(offset), int(length)) for sha, offset, length in rows]
