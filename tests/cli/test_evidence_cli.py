@@ -152,3 +152,25 @@ def test_tampered_bundle_fails_with_reason(run: Run, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["verify-bundle", str(forged), "--key", key], obj={})
     assert result.exit_code == 1
     assert "raw" in result.stdout
+
+
+def test_bundle_seals_the_normalised_fields_of_message_json(run: Run, tmp_path: Path) -> None:
+    messages = _ingested(run)
+    key = run("key").stdout.strip()
+    bundle = tmp_path / "evidence.zip"
+    assert run("prove", str(messages[1]["id"]), "--out", str(bundle)).exit_code == 0
+    clean = verify_bundle(bundle, key)
+    assert clean.ok and any("content_sha256" in line for line in clean.checked)
+    with zipfile.ZipFile(bundle) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    message = orjson.loads(members["message.json"])
+    message["text"] = str(message["text"]).replace("last", "first")
+    members["message.json"] = orjson.dumps(message)
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    report = verify_bundle(forged, key)
+    assert not report.ok
+    assert [p.member for p in report.problems] == ["message.json"]
+    assert "content_sha256" in str(report.problems[0])

@@ -15,11 +15,12 @@ from typing import Final
 import orjson
 
 from sitroom.archive.checkpoint import Checkpoint, verify_checkpoint
-from sitroom.archive.entry import LogEntry, parse_entry
+from sitroom.archive.entry import LogEntry, content_digest, parse_entry
 from sitroom.archive.merkle import leaf_hash, verify_inclusion
 from sitroom.archive.note import NoteVerifier, parse_verifier
 from sitroom.archive.timestamp import verify_timestamp
 from sitroom.errors import IntegrityError
+from sitroom.models import MESSAGE_CONTENT_FIELDS, NOTICE_CONTENT_FIELDS, JsonValue
 from sitroom.timeutil import to_rfc3339
 
 RAW, ENTRY, MESSAGE, PROOF = "raw", "entry.json", "message.json", "proof.json"
@@ -36,8 +37,11 @@ head was signed by the archive's key. Everything can be checked by hand, offline
 - `raw`: the original bytes, exactly as received.
 - `entry.json`: the log entry (the Merkle leaf) for these bytes: UTF-8 JSON, keys sorted, no
   spaces. `raw_sha256` is the SHA-256 of `raw`; `seq` is the leaf's index in the log.
-- `message.json`: sitroom's reading of the message (normalised fields, annotations). It is
-  derived from `raw` for convenience and is not itself signed; its `raw_sha256` names `raw`.
+- `message.json`: sitroom's reading of the message (normalised fields, annotations), derived
+  from `raw`; its `raw_sha256` names `raw`. The entry's `content_sha256` is the SHA-256 of
+  the normalised fields (`platform platform_id text created_at author author_id lang url
+  extra`; for a notice `platform kind detail platform_id created_at extra`) as one JSON object,
+  keys sorted, no spaces, UTF-8 unescaped, so they are sealed too. Annotations are not.
 - `proof.json`: `{"leaf_index": i, "tree_size": n, "inclusion": [hex hashes]}`, the RFC 9162
   inclusion proof of the leaf in the tree of the log's first n entries.
 - `checkpoint`: the signed tree head (C2SP tlog-checkpoint in a C2SP signed note): origin,
@@ -245,9 +249,28 @@ def _check_message(members: Mapping[str, bytes], entry: LogEntry | None, f: _Fin
         f.fail(MESSAGE, f"raw_sha256 {message.get('raw_sha256')!r} differs from {ENTRY}'s")
     elif entry.id is not None and "id" in message and message["id"] != entry.id:
         f.fail(MESSAGE, f"id {message['id']!r} differs from {ENTRY}'s {entry.id!r}")
-    else:
+    elif entry.content_sha256 is None:
         f.checked.append(f"{MESSAGE}: names the same raw bytes as {ENTRY} (its other fields "
                          "are derived from raw and not signed)")
+    else:
+        _check_sealed_content(message, entry, f)
+
+
+def _check_sealed_content(message: dict[str, JsonValue], entry: LogEntry, f: _Findings) -> None:
+    """The normalised fields in message.json against the content hash the entry seals."""
+    names = NOTICE_CONTENT_FIELDS if entry.kind == "notice" else MESSAGE_CONTENT_FIELDS
+    missing = [name for name in names if name not in message]
+    if missing:
+        f.fail(MESSAGE, f"lacks the sealed field(s) {', '.join(missing)}")
+        return
+    digest = content_digest({name: message[name] for name in names})
+    if digest != entry.content_sha256:
+        f.fail(MESSAGE, f"its normalised fields ({', '.join(names)}) hash to {digest}, but "
+                        f"{ENTRY} seals content_sha256 {entry.content_sha256}")
+    else:
+        f.checked.append(f"{MESSAGE}: names the same raw bytes as {ENTRY}, and its normalised "
+                         f"fields match the content_sha256 {ENTRY} seals (annotations are "
+                         "sitroom's reading and not signed)")
 
 
 def _check_proof(
