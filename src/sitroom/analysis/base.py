@@ -5,9 +5,10 @@ items into annotations: for each item a mapping from annotation key (`lang`, `ca
 `places`, ...) to an annotation object in the layout of DESIGN.md section 4, without the
 `step` field (the runner adds `"step": "<name>@<version>"`). Steps run in a declared order and
 each sees what earlier steps wrote in `item.annotations`. A step that finds nothing writes an
-empty value (`[]`, `false`), never a missing key. A step must never raise for odd text (empty,
-emoji only, 100 KB, mixed scripts); it raises `AnalysisError` only for a broken resource
-(a malformed model or taxonomy file) when it is built.
+empty value (`[]`, `false`), never a missing key. What a step returns is read-only from then
+on: copies of one text may share one result object (see `analysis.memo`). A step must never
+raise for odd text (empty, emoji only, 100 KB, mixed scripts); it raises `AnalysisError` only
+for a broken resource (a malformed model or taxonomy file) when it is built.
 """
 
 from __future__ import annotations

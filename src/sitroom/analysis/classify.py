@@ -87,12 +87,21 @@ class ClassifyStep:
         """One `category` annotation per item (never raises for odd text)."""
         if not items:
             return []
+        # Copies of one text (retweets, pasted appeals) get the same features: each distinct
+        # text is read once and its row repeated, so the results do not change.
         texts = [item.text or "" for item in items]
-        ngrams = self.model.ngram_features(texts)
+        rows_of: dict[str, int] = {}
+        rows = np.fromiter((rows_of.setdefault(t, len(rows_of)) for t in texts),
+                           dtype=np.intp, count=len(texts))
+        distinct = list(rows_of)
+        ngrams = self.model.ngram_features(distinct)
         embeddings = None
         if self.embedder is not None:
-            embeddings = self.embedder.embed([prepare_embedding_text(t) for t in texts])
+            embeddings = self.embedder.embed([prepare_embedding_text(t) for t in distinct])
         prediction = self.model.predict_features(ngrams, embeddings)
+        prediction.category = prediction.category[rows]
+        if prediction.informative is not None:
+            prediction.informative = prediction.informative[rows]
         if embeddings is not None:
-            prediction.category = self.adapter(prediction.category, embeddings)
+            prediction.category = self.adapter(prediction.category, embeddings[rows])
         return category_annotations(prediction, self.taxonomy)

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
+from sitroom.analysis.memo import TextMemo
 from sitroom.analysis.numbers import (
     FoldedText,
     NumberRead,
@@ -394,10 +395,13 @@ class CountsStep:
 
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings
+        self._memo: TextMemo[str, list[JsonObject]] = TextMemo()
 
     def annotate(self, items: Sequence[AnalysisItem]) -> list[Annotations]:
         """One `counts` annotation per item; an empty list when the text holds no count."""
-        return [{"counts": {"value": list(find_counts(item.text or ""))}} for item in items]
+        memo = self._memo.get
+        return [{"counts": {"value": list(memo(text, find_counts, text=text))}}
+                for text in (item.text or "" for item in items)]
 
 
 __all__ = ["KINDS", "CountsStep", "find_counts"]

