@@ -184,7 +184,7 @@ def test_bad_rows_are_rejected_one_by_one(fixtures: Path) -> None:
     assert outcome == {
         "line 2": "1",
         "line 3": "expected 4 fields as in the header, found 2",
-        "line 4": "empty text",
+        "line 4": "3",  # empty text: archived as a message with what could be read
         "line 5": "invalid UTF-8 at byte 11",
         "line 6": "5",
         "line 7": "malformed CSV row: ',' expected after '\"'",
@@ -193,8 +193,10 @@ def test_bad_rows_are_rejected_one_by_one(fixtures: Path) -> None:
     }
     good = messages(results)
     assert good[0].created_at == "2015-12-09T19:40:11Z" and good[0].author == "alice"
-    assert good[1].created_at is None and good[1].extra == {"time_raw": "next tuesday"}
-    assert good[2].created_at == "2016-12-13T10:22:00Z"
+    assert good[1].text == "" and good[1].author == "bob"
+    assert good[1].created_at == "2016-12-13T10:22:00Z"
+    assert good[2].created_at is None and good[2].extra == {"time_raw": "next tuesday"}
+    assert good[3].created_at == "2016-12-13T10:22:00Z"
 
 
 def test_column_guessing_is_case_and_space_insensitive() -> None:

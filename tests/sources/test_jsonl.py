@@ -120,7 +120,7 @@ def test_bad_lines_are_rejected_one_by_one(fixtures: Path) -> None:
         "line 4": "no text field",
         "line 5": "text is not a string (found a number)",
         "line 6": "invalid UTF-8 at byte 14",
-        "line 7": "empty text",
+        "line 7": "None",  # blank text: archived as a message, not rejected
         "line 8": "id is not a string or an integer (found a number)",
     }
 

@@ -127,7 +127,7 @@ class CsvSource:
             yield Record(raw, f"line {first_line}")
 
     def parse(self, record: Record) -> list[Parsed]:
-        """Turn one row into a Message; reject bad UTF-8, broken quoting, wrong width, no text."""
+        """Turn one row into a Message; reject bad UTF-8, broken quoting, wrong width."""
         layout = self.layout
         if layout is None:
             raise SourceError("the CSV header has not been read: call records() first")
@@ -136,9 +136,7 @@ class CsvSource:
             raise RecordRejected(
                 f"expected {len(layout.header)} fields as in the header, found {len(row)}"
             )
-        text = html.unescape(row[layout.roles["text_column"]])
-        if not text.strip():
-            raise RecordRejected("empty text")
+        text = html.unescape(row[layout.roles["text_column"]])  # may be empty: still archived
         values = {role: _cell(row, index) for role, index in layout.roles.items()}
         extra: JsonObject = {}
         created_at = None

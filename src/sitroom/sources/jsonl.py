@@ -153,15 +153,16 @@ class GenericJsonlSource:
                 yield Record(raw, f"line {number}")
 
     def parse(self, record: Record) -> list[Parsed]:
-        """Parse one line into a Message; reject bad JSON, non-objects and missing text."""
+        """Parse one line into a Message; reject bad JSON, non-objects and a missing text field.
+
+        An empty text is kept as it is (a message is archived with what could be read).
+        """
         obj = _load_object(record.raw)
         text = obj.get("text")
         if text is None:
             raise RecordRejected("no text field")
         if not isinstance(text, str):
             raise RecordRejected(f"text is not a string (found {_kind(text)})")
-        if not text.strip():
-            raise RecordRejected("empty text")
         fields: JsonObject = {k: v for k, v in obj.items() if k not in _KNOWN}
         extra: JsonObject = {}
         created_at = self._created_at(obj.get("created_at"), fields, extra)
