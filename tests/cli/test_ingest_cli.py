@@ -155,3 +155,17 @@ def test_archive_from_environment(archive: Path, monkeypatch: object) -> None:
     )
     assert result.exit_code == 0, result.output
     assert orjson.loads(result.stdout)["totals"]["new"] == 5
+
+
+def test_search_by_category_and_an_unknown_category_is_refused(run: Run) -> None:
+    run("ingest", str(MESSAGES))
+    exported = json_lines(run("export").stdout)
+    category = exported[1]["annotations"]["category"]["value"]  # type: ignore[index]
+    found = json_lines(run("search", "--category", str(category), "--json").stdout)
+    assert found and all(
+        m["annotations"]["category"]["value"] == category for m in found  # type: ignore[index]
+    )
+    typo = run("search", "--category", "requests_for_help")
+    assert typo.exit_code == 2
+    assert "unknown category 'requests_for_help'" in typo.output
+    assert "requests_or_urgent_needs" in typo.output

@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
+from sitroom.analysis.taxonomy import load_taxonomy
+from sitroom.archive_folder import ArchiveFolder
 from sitroom.cli.context import open_archive
 from sitroom.cli.output import emit_json, stdout
+from sitroom.errors import SitroomError
 from sitroom.exporting import export_messages
 from sitroom.store.base import SearchQuery
 
@@ -34,6 +37,8 @@ def search(ctx: click.Context, /, query: str, as_json: bool, help_only: bool,
            **filters: object) -> None:
     """Full-text search (English and Arabic); words, "phrases", OR and -excluded words."""
     archive = open_archive(ctx, read_only=True)
+    if filters.get("category"):
+        _check_category(archive, str(filters["category"]))
     found = archive.store.search(
         SearchQuery(text=query or None, help=True if help_only else None,
                     **filters)  # type: ignore[arg-type]
@@ -51,6 +56,20 @@ def search(ctx: click.Context, /, query: str, as_json: bool, help_only: bool,
                       message.author or "", text)
     stdout.print(table, markup=False)
     stdout.print(f"{len(found)} shown", markup=False)
+
+
+def _check_category(archive: ArchiveFolder, category: str) -> None:
+    """Refuse a category the collection's taxonomy does not have (a typo finds nothing)."""
+    try:
+        taxonomy = load_taxonomy(archive.paths.resolve(archive.config.taxonomy))
+    except SitroomError:
+        return  # a broken taxonomy file is reported by the commands that analyse
+    if category not in taxonomy:
+        raise click.BadParameter(
+            f"unknown category {category!r}; this collection's categories are: "
+            f"{', '.join(taxonomy.ids)}",
+            param_hint="--category",
+        )
 
 
 @click.command()
