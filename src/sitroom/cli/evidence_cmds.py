@@ -59,14 +59,21 @@ def verify(ctx: click.Context, as_json: bool) -> None:
         for problem in report.problems:
             stdout.out(f"PROBLEM {problem}", highlight=False)
         verdict = "OK" if report.ok else f"FAILED: {len(report.problems)} problem(s)"
+        seconds = max(report.seconds, 1e-9)
         stdout.out(
-            f"{verdict}: {report.messages} messages, {report.notices} notices, "
-            f"{report.blobs} blobs ({report.raw_bytes:,} raw bytes), log size {report.log_size}, "
-            f"{report.checkpoints} checkpoints, root {report.root} ({report.seconds:.1f}s)",
+            f"{verdict}: {_count(report.messages, 'message')}, "
+            f"{_count(report.notices, 'notice')}, {_count(report.blobs, 'blob')} "
+            f"({report.raw_bytes / 1e6:,.1f} MB raw), log size {report.log_size:,}, "
+            f"{_count(report.checkpoints, 'checkpoint')}, root {report.root} "
+            f"({report.seconds:.1f} s, {report.raw_bytes / 1e6 / seconds:,.0f} MB/s)",
             highlight=False,
         )
     if not report.ok:
         ctx.exit(EXIT_FAILED)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @click.command()
