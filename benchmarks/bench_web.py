@@ -175,6 +175,11 @@ def _built_line(label: str, built: Built) -> str:
             f"{built.ingest_s:.0f} s, annotate {built.annotate_s:.0f} s)")
 
 
+def chosen(kinds: list[Kind], only: list[str] | None) -> list[Kind]:
+    """The kinds whose name contains one of `only` (all without it)."""
+    return [k for k in kinds if not only or any(part in k.name for part in only)]
+
+
 def run(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, object]:
     """The whole benchmark; `say` prints and keeps each line for web.md."""
     say(f"# dashboard benchmark ({machine()})\n")
@@ -184,15 +189,16 @@ def run(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, objec
     say(_built_line("reference archive", small_built) + "\n")
     database = ArchivePaths(root).database
     print("reference archive and SQL floor:", file=sys.stderr)
-    small = reference(small_root, request_kinds(sample_ids(ArchivePaths(small_root).database)),
-                      args)
-    lows = floor(database, args)
+    small = reference(small_root, chosen(request_kinds(sample_ids(
+        ArchivePaths(small_root).database)), args.only), args)
+    lows = {name: times for name, times in floor(database, args).items()
+            if chosen([Kind(name, "", "", [])], args.only)}
     print(f"{built.messages:,} messages:", file=sys.stderr)
     paint: list[PaintRun] = []
     live: LiveResult | None = None
     with ServerProcess(root) as server:
-        measured = run_kinds(server.url, request_kinds(sample_ids(database)), args.requests,
-                             args.warmup)
+        measured = run_kinds(server.url, chosen(request_kinds(sample_ids(database)), args.only),
+                             args.requests, args.warmup)
         say(f"## API over loopback HTTP, {args.requests} requests per kind after "
             f"{args.warmup} warm-up (one client, sequential)\n")
         say(kinds_table(measured, small, lows, args.small) + "\n")
@@ -245,6 +251,9 @@ def main() -> None:
     parser.add_argument("--paint-runs", type=int, default=5)
     parser.add_argument("--live-seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=int, default=200, help="live ingest, messages/s")
+    parser.add_argument("--only", action="append", default=None, metavar="TEXT",
+                        help="only request kinds whose name contains TEXT (repeatable); "
+                             "prints the tables but leaves results/web.* as they are")
     args = parser.parse_args()
     lines: list[str] = []
 
@@ -253,6 +262,8 @@ def main() -> None:
         lines.append(line)
 
     results = run(args, say)
+    if args.only:
+        return
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "web.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
     (RESULTS / "web.md").write_text("\n".join(lines), encoding="utf-8")

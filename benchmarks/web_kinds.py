@@ -95,6 +95,9 @@ def request_kinds(message_ids: list[str]) -> list[Kind]:
         Kind("search: OR", "search", "/api/v1/messages", [{"q": q} for q in OR_QUERIES]),
         Kind("search: phrase", "search", "/api/v1/messages", [{"q": q} for q in PHRASES]),
         Kind("search: with filters", "search", "/api/v1/messages", _with_text(places, windows)),
+        # what the dashboard sends for a search unless the user picks another order
+        Kind("search: newest first", "search", "/api/v1/messages",
+             [{**w, "order": "newest"} for w in words]),
         Kind("search: cursor pages 2-5", "search", "/api/v1/messages", words[:4], pages=5),
         Kind("timeline", "timeline", "/api/v1/timeline", [{}]),
         Kind("timeline: filtered", "timeline", "/api/v1/timeline", filtered),

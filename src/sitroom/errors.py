@@ -49,3 +49,7 @@ class IntegrityError(SitroomError):
 
 class AnalysisError(SitroomError):
     """An analysis resource (model, taxonomy, gazetteer) is missing or malformed."""
+
+
+class NotEnoughLabelsError(AnalysisError):
+    """Retraining was asked for, but the archive holds too few usable labels yet."""

@@ -79,6 +79,29 @@ def test_full_text_search_in_english_and_arabic(client: TestClient) -> None:
     assert body["filters"]["help"] is True
 
 
+def test_search_honours_the_chosen_order(client: TestClient) -> None:
+    def created(**params: object) -> list[str]:
+        response = client.get("/api/v1/messages", params={"limit": 500, **params})
+        return [str(m["created_at"]) for m in response.json()["messages"]]
+
+    newest = created(q="trapped", order="newest")
+    assert len(newest) == 6 and newest == sorted(newest, reverse=True)
+    assert created(q="trapped") != newest  # relevance is the API's default for text
+    assert sorted(created(q="trapped")) == sorted(newest)
+    body = client.get("/api/v1/messages", params={"q": "trapped", "order": "newest"}).json()
+    assert body["filters"]["order"] == "newest"
+    paged: list[str] = []
+    cursor = None
+    for _ in range(10):
+        params = {"q": "trapped", "order": "newest", "limit": 4, "cursor": cursor}
+        body = client.get("/api/v1/messages", params=params).json()
+        paged += [str(m["created_at"]) for m in body["messages"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert paged == newest
+
+
 def test_bad_input_is_a_clear_400(client: TestClient) -> None:
     for params in ({"q": "-alone"}, {"since": "yesterday"}, {"help": "maybe"},
                    {"order": "random"}, {"cursor": "x|y"}):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 
@@ -74,15 +73,6 @@ def test_bad_labels_are_refused(writer: TestClient) -> None:
     assert writer.post("/api/v1/labels", headers=auth(), json=odd_field).status_code == 422
     ghost = {"message_id": "nope", "field": "help", "value": True}
     assert writer.post("/api/v1/labels", headers=auth(), json=ghost).status_code == 404
-
-
-def test_retrain_says_clearly_when_unavailable(writer: TestClient) -> None:
-    response = writer.post("/api/v1/retrain", headers=auth())
-    if importlib.util.find_spec("sitroom.analysis.retrain") is None:
-        assert response.status_code == 501
-        assert "not available" in response.json()["error"]["message"]
-    else:
-        assert response.status_code != 501
 
 
 def test_ingest_object_array_and_ndjson(writer: TestClient) -> None:

@@ -130,6 +130,30 @@ def test_filters_change_the_url_and_the_feed(page: Page, live_server: LiveServer
     expect(page.locator("#f-since")).to_have_value("2016-12-12T08:00")
 
 
+def test_search_keeps_the_chosen_order(page: Page, live_server: LiveServer) -> None:
+    def shown() -> list[str]:
+        expect(page.locator("#feed-list > .msg")).to_have_count(6)
+        return list(page.locator("#feed-list > .msg").evaluate_all(
+            "nodes => nodes.map(n => n.dataset.id)"))
+
+    def api(order: str) -> list[str]:
+        body = httpx.get(f"{live_server.url}/api/v1/messages",
+                         params={"q": "trapped", "order": order}).json()
+        return [m["id"] for m in body["messages"]]
+
+    _dashboard(page, live_server, "?q=trapped")
+    expect(page.locator("#f-order")).to_have_value("newest")
+    assert shown() == api("newest")
+    page.select_option("#f-order", "relevance")
+    expect(page).to_have_url(re.compile(r"order=relevance"))
+    page.wait_for_function("ids => [...document.querySelectorAll('#feed-list > .msg')]"
+                           ".map(n => n.dataset.id).join() === ids.join()", arg=api("relevance"))
+    page.select_option("#f-order", "newest")
+    expect(page).not_to_have_url(re.compile(r"order="))
+    page.wait_for_function("ids => [...document.querySelectorAll('#feed-list > .msg')]"
+                           ".map(n => n.dataset.id).join() === ids.join()", arg=api("newest"))
+
+
 def test_hostile_messages_render_as_inert_text(page: Page, live_server: LiveServer) -> None:
     _dashboard(page, live_server)
     feed = page.locator("#feed-list").inner_text()
@@ -199,3 +223,31 @@ def test_labelling_with_the_token(page: Page, live_server: LiveServer, shots: Pa
     page.screenshot(path=str(shots / "labels.png"))
     detail = httpx.get(f"{live_server.url}/api/v1/messages/{labelled}").json()
     assert detail["labels"][0]["value"] == "caution_and_advice"
+
+
+def test_retrain_button_shows_what_it_did(page: Page, live_server: LiveServer,
+                                          shots: Path) -> None:
+    from tests.web.fixture_archive import CORRECTIONS
+
+    listed = httpx.get(f"{live_server.url}/api/v1/messages", params={"limit": 500}).json()
+    ids = {m["platform_id"]: m["id"] for m in listed["messages"]}
+    for platform_id, category in CORRECTIONS.items():
+        stored = httpx.post(f"{live_server.url}/api/v1/labels", headers=auth(), json={
+            "message_id": ids[platform_id], "field": "category", "value": category,
+            "labelled_by": "amira"})
+        assert stored.status_code == 201, stored.text
+    page.goto(f"{live_server.url}/labels")
+    expect(page.locator(".queue-item").first).to_be_visible()
+    page.click("#token-button")
+    page.fill("#token-input", TOKEN)
+    page.click("#token-save")
+    expect(page.locator("#mode")).to_have_text("write access")
+    page.click("#retrain")
+    out = page.locator("#retrain-out")
+    # earlier tests in this module may have labelled one more
+    expect(out).to_contain_text(re.compile(r"Retrained from 1[23] labelled messages"),
+                                timeout=90_000)
+    expect(page.locator("#retrain-model")).to_contain_text("models/collection-")
+    expect(page.locator("#retrain-accuracy")).to_contain_text("before")
+    expect(out).to_contain_text("sitroom analyze")
+    page.screenshot(path=str(shots / "retrained.png"), full_page=True)

@@ -1,4 +1,5 @@
-"""Classifier commands: `train`, `classify`, `eval` (no archive needed)."""
+"""Classifier commands: `train`, `classify`, `eval` (no archive needed, except for
+`train --from-archive`, which retrains the archive's own model from its labels)."""
 
 from __future__ import annotations
 
@@ -23,18 +24,20 @@ from sitroom.analysis.classifier.training import (
     read_labelled,
 )
 from sitroom.analysis.taxonomy import default_taxonomy
+from sitroom.cli.context import open_archive
 from sitroom.cli.output import emit_json, note, stdout
 from sitroom.errors import AnalysisError
+from sitroom.retraining import FOLDS, SAMPLE, RetrainOptions
 
 EXIT_BAD_LINES = 1
 F = TypeVar("F", bound=Callable[..., Any])
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _data_options(command: F) -> F:
+def _data_options(command: F, *, data_required: bool = True) -> F:
     """The options `train` and `eval` share for reading labelled files."""
     for option in reversed([
-        click.option("--data", "data", multiple=True, required=True, type=_FILE,
+        click.option("--data", "data", multiple=True, required=data_required, type=_FILE,
                      help="Labelled CSV or JSONL file (repeatable)."),
         click.option("--text-column", default=DEFAULT_TEXT_COLUMN, show_default=True),
         click.option("--label-column", default=DEFAULT_LABEL_COLUMN, show_default=True),
@@ -65,21 +68,89 @@ def _read_all(paths: tuple[Path, ...], text: str, label: str, informative: str |
     return examples
 
 
+def _train_data_options(command: F) -> F:
+    return _data_options(command, data_required=False)
+
+
 @click.command()
-@_data_options
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the model (.skops).")
+@_train_data_options
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the model (.skops); not with --from-archive, whose model "
+                   "goes in the archive's models/ folder.")
+@click.option("--from-archive", is_flag=True,
+              help="Retrain the archive's (-a) model from the labels people gave in it, save it "
+                   "in the archive and use it from now on.")
+@click.option("--analyze", "reanalyze", is_flag=True,
+              help="With --from-archive: then re-run the analysis over the whole archive.")
+@click.option("--sample", type=click.IntRange(min=0), default=SAMPLE, show_default=True,
+              help="With --from-archive: archive messages to learn from besides the labelled.")
+@click.option("--folds", type=click.IntRange(min=0), default=FOLDS, show_default=True,
+              help="With --from-archive: cross-validation folds for the accuracy (0: none).")
 @click.option("--no-embeddings", is_flag=True, help="Train the n-gram heads only (fast).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def train(data: tuple[Path, ...], text_column: str, label_column: str,
-          informative_column: str | None, label_map: str | None, out: Path,
-          no_embeddings: bool, as_json: bool) -> None:
-    """Train a category classifier on any labelled CSV/JSONL (CrisisLexT26 works as is)."""
+@click.pass_context
+def train(ctx: click.Context, data: tuple[Path, ...], text_column: str, label_column: str,
+          informative_column: str | None, label_map: str | None, out: Path | None,
+          from_archive: bool, reanalyze: bool, sample: int, folds: int, no_embeddings: bool,
+          as_json: bool) -> None:
+    """Train a category classifier on any labelled CSV/JSONL (CrisisLexT26 works as is), or
+    with --from-archive retrain the archive's model from its labels."""
+    if from_archive:
+        if data or out:
+            raise click.UsageError("--from-archive learns from the archive: drop --data/--out")
+        options = RetrainOptions(embeddings=not no_embeddings, sample=sample, folds=folds,
+                                 analyze=reanalyze)
+        _retrain(ctx, options, as_json)
+        return
+    if not data or out is None:
+        raise click.UsageError("give --data and --out (or --from-archive)")
+    if reanalyze:
+        raise click.UsageError("--analyze goes with --from-archive")
+    _train_files(data, ColumnSpec(text_column, label_column, informative_column), label_map,
+                 out, embeddings=not no_embeddings, as_json=as_json)
+
+
+def _retrain(ctx: click.Context, options: RetrainOptions, as_json: bool) -> None:
+    """`train --from-archive`: retrain, then print the summary."""
+    from sitroom.retraining import retrain_from_archive
+
+    archive = open_archive(ctx)
+    archive.lock_for_writing()
+    report = retrain_from_archive(archive, options)
+    if as_json:
+        emit_json(report.to_json())
+        return
+    table = Table(title=f"{report.labels} labelled messages")
+    table.add_column("label")
+    table.add_column("count", justify="right")
+    for label, count in report.label_counts.items():
+        table.add_row(label, str(count))
+    stdout.print(table)
+    lines = [f"learned also from {report.archive_examples} other archive messages "
+             f"(base model: {report.base_model}; embeddings: "
+             f"{'yes' if report.embeddings else 'no'})"]
+    if report.accuracy_before is not None:
+        line = f"accuracy on the labelled messages: before {report.accuracy_before:.1%}"
+        if report.accuracy_after is not None:
+            line += (f", after {report.accuracy_after:.1%} ({report.folds}-fold "
+                     "cross-validation: each scored by a model that did not learn from it)")
+        lines.append(line)
+    for label, count in report.ignored_labels.items():
+        lines.append(f"ignored {count} labels {label!r}: not in the collection's taxonomy")
+    lines.append(f"model written to {report.model}; the archive uses it from now on")
+    lines += report.notes
+    for line in lines:
+        stdout.print(line, markup=False, highlight=False)
+
+
+def _train_files(data: tuple[Path, ...], columns: ColumnSpec, label_map: str | None,
+                 out: Path, *, embeddings: bool, as_json: bool) -> None:
+    """`train --data ... --out ...`: a model from labelled files."""
     from sitroom.analysis.classifier.embedding import shared_embedder
     from sitroom.analysis.classifier.learn import train_classifier
 
-    examples = _read_all(data, text_column, label_column, informative_column, label_map)
-    embedder = None if no_embeddings else shared_embedder()
+    examples = _read_all(data, columns.text, columns.label, columns.informative, label_map)
+    embedder = shared_embedder() if embeddings else None
     model = train_classifier(examples, embedder=embedder)
     model.save(out)
     counts = Counter(e.label for e in examples)

@@ -26,6 +26,7 @@ from sitroom.store.sqlite_annotations import load_annotations, save_annotations
 from sitroom.store.sqlite_clusters import CLUSTER_SCHEMA
 from sitroom.store.sqlite_schema import PRAGMAS, SCHEMA, SCHEMA_VERSION
 from sitroom.store.sqlite_search import build_search, cursor_after
+from sitroom.store.sqlite_search_plan import search_hints
 from sitroom.textnorm import normalize_for_search
 
 _MESSAGE_COLUMNS = (
@@ -312,13 +313,13 @@ class SQLiteStore:
     # -- reading -------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> list[StoredMessage]:
         """Messages matching the text and filters, in the query's order."""
-        sql, params = build_search(query, _prefixed("m"))
+        sql, params = build_search(query, _prefixed("m"), search_hints(self.db, query))
         found = [_message_from_row(row[:-2]) for row in self.db.execute(sql, params)]
         return self._with_annotations(found)
 
     def search_page(self, query: SearchQuery) -> tuple[list[StoredMessage], str | None]:
         """One page of results and the cursor of the next page (None at the end)."""
-        sql, params = build_search(query, _prefixed("m"))
+        sql, params = build_search(query, _prefixed("m"), search_hints(self.db, query))
         rows = list(self.db.execute(sql, params))
         found = self._with_annotations([_message_from_row(row[:-2]) for row in rows])
         if len(rows) < query.limit:

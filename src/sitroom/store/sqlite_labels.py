@@ -102,3 +102,40 @@ def uncertain_messages(db: sqlite3.Connection, query: SearchQuery, limit: int = 
         ranked.append((str(mid), round(margin, 4), [name for _score, name in best]))
     ranked.sort(key=lambda item: item[1])
     return ranked[:limit]
+
+
+def newest_labels(db: sqlite3.Connection, field: str) -> list[tuple[int, str, str]]:
+    """Each message's newest label for `field` (a later correction supersedes an earlier
+    one): (seq, message text, value), in log order. What retraining learns from."""
+    rows = db.execute(
+        "SELECT l.seq, m.text, l.value FROM labels l JOIN messages m ON m.seq = l.seq "
+        "WHERE l.field = ? AND l.rowid = "
+        "(SELECT MAX(k.rowid) FROM labels k WHERE k.seq = l.seq AND k.field = l.field) "
+        "ORDER BY l.seq",
+        (field,),
+    )
+    return [(int(seq), str(text), str(value)) for seq, text, value in rows]
+
+
+def labelled_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """How many messages carry at least one label, per field."""
+    rows = db.execute("SELECT field, COUNT(DISTINCT seq) FROM labels GROUP BY field")
+    return {str(field): int(count) for field, count in rows}
+
+
+def spread_texts(db: sqlite3.Connection, limit: int) -> list[tuple[int, str]]:
+    """(seq, text) of up to about `limit` unlabelled messages spread evenly over the whole
+    log (not just the newest hour), read by seq so a large archive costs `limit` lookups."""
+    top = db.execute("SELECT MAX(seq) FROM messages").fetchone()[0]
+    if top is None or limit <= 0:
+        return []
+    step = max(1, (int(top) + 1) // limit)
+    wanted = list(range(int(top), -1, -step))[:limit]
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += [(int(seq), str(text)) for seq, text in db.execute(
+            f"SELECT m.seq, m.text FROM messages m WHERE m.seq IN ({marks}) "
+            "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.seq = m.seq)", chunk)]
+    return sorted(found, reverse=True)

@@ -20,6 +20,7 @@ from sitroom.errors import (
     ConfigError,
     IntegrityError,
     MessageNotFoundError,
+    NotEnoughLabelsError,
     QueryError,
     RecordRejected,
     SitroomError,
@@ -39,7 +40,6 @@ from sitroom.web.access import ArchiveAccess, WritesDisabledError
 from sitroom.web.ingest_queue import IngestQueue
 from sitroom.web.live import LiveNotifier
 from sitroom.web.responses import JsonResponse, SecurityHeaders
-from sitroom.web.services import NotAvailableError
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ _STATUS: tuple[tuple[type[SitroomError], int], ...] = (
     (SourceError, 400),
     (ArchiveBusyError, 409),
     (NotCheckpointedError, 409),
+    (NotEnoughLabelsError, 409),  # before AnalysisError: the archive's state, not a fault
     (WritesDisabledError, 403),
-    (NotAvailableError, 501),
     (IntegrityError, 500),
     (AnalysisError, 500),
     (ConfigError, 500),

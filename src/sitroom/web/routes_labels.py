@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from sitroom.errors import ArchiveBusyError
 from sitroom.store.base import SearchQuery
 from sitroom.store.sqlite_labels import recent_labels, uncertain_messages
 from sitroom.web.access import ArchiveAccess
@@ -18,6 +20,7 @@ from sitroom.web.services import StatsCache, label_message, parse_label, retrain
 
 router = APIRouter(tags=["labels"])
 _TAXONOMY = StatsCache()
+_RETRAINING = threading.Lock()
 
 
 class LabelIn(BaseModel):
@@ -74,9 +77,25 @@ def label_queue(request: Request, query: Annotated[SearchQuery, Depends(search_q
     return JsonResponse({"queue": items})
 
 
+class RetrainIn(BaseModel):
+    """Options of a retraining (all optional)."""
+
+    embeddings: bool = Field(default=True, description="Train the sentence-embedding heads "
+                             "too (better; slower); false: n-gram heads only")
+
+
 @router.post("/retrain", summary="Retrain the collection's model from labels (needs the token)",
              dependencies=[Depends(require_writer)])
-def post_retrain(request: Request) -> Response:
-    """Retrain from the archive's labels; 501 until the analysis module provides it."""
-    with _access(request).writer() as folder:
-        return JsonResponse(retrain(folder))
+def post_retrain(request: Request, options: RetrainIn | None = None) -> Response:
+    """Retrain from the archive's labels, save the model in the archive and use it from now
+    on; 409 when there are too few labels. Stored messages keep their annotations until
+    `sitroom analyze` re-runs the analysis (the answer's `notes` say so)."""
+    if not _RETRAINING.acquire(blocking=False):
+        raise ArchiveBusyError("a retraining of this archive is already running")
+    try:
+        # learning takes seconds: read on a connection of its own and leave the archive's
+        # writer lock to ingest meanwhile (retraining writes only the model file and config)
+        with _access(request).private_reader() as folder:
+            return JsonResponse(retrain(folder, embeddings=(options or RetrainIn()).embeddings))
+    finally:
+        _RETRAINING.release()

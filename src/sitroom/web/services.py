@@ -5,13 +5,12 @@ Routes stay thin (parse, call one of these, render); these functions hold no HTT
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from dataclasses import dataclass, replace
 
 from sitroom.archive_folder import ArchiveFolder
-from sitroom.errors import QueryError, SitroomError
+from sitroom.errors import QueryError
 from sitroom.models import JsonObject
 from sitroom.store.base import SearchQuery
 from sitroom.store.sqlite_labels import add_label, labels_for
@@ -35,10 +34,6 @@ DEFAULT_CATEGORIES = (
 LABEL_FIELDS = ("category", "help")
 MAX_LABELLER = 80
 STATS_TTL_SECONDS = 10.0
-
-
-class NotAvailableError(SitroomError):
-    """A feature this installation does not have yet (answered 501)."""
 
 
 def message_detail(folder: ArchiveFolder, message_id: str) -> JsonObject:
@@ -137,16 +132,11 @@ def label_message(folder: ArchiveFolder, message_id: str, field: str, value: str
     return label.to_json()
 
 
-def retrain(folder: ArchiveFolder) -> JsonObject:
-    """Retrain the collection's model from the archive's labels (analysis.retrain)."""
-    try:
-        module = importlib.import_module("sitroom.analysis.retrain")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("sitroom.analysis.retrain", "sitroom.analysis"):
-            raise
-        raise NotAvailableError(
-            "retraining is not available in this installation yet "
-            "(sitroom.analysis.retrain is missing)"
-        ) from None
-    result = module.retrain_from_archive(folder)
-    return dict(result) if isinstance(result, dict) else {"result": str(result)}
+def retrain(folder: ArchiveFolder, *, embeddings: bool = True) -> JsonObject:
+    """Retrain the collection's model from the archive's labels (see `sitroom.retraining`);
+    stored messages keep their annotations until `sitroom analyze` re-runs the analysis."""
+    # imported here: scikit-learn and the analysis steps cost the server a second at start
+    # and their memory for as long as it runs, which only a retraining needs
+    from sitroom.retraining import RetrainOptions, retrain_from_archive
+
+    return retrain_from_archive(folder, RetrainOptions(embeddings=embeddings)).to_json()

@@ -10,7 +10,7 @@ import { PlaceMap, placeNames } from "./map.js";
 import { Overview } from "./overview.js";
 import { showMessage } from "./message.js";
 import { showLabels } from "./labels.js";
-import { clearFilters, filterParams, onFiltersChange, readFilters, setFilters } from "./state.js";
+import { DEFAULT_ORDER, clearFilters, filterParams, onFiltersChange, readFilters, setFilters } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 let stats = null;
@@ -65,7 +65,10 @@ function bindForm() {
   form.addEventListener("submit", (event) => { event.preventDefault(); setFilters({ q: $("f-q").value.trim() || null }); });
   $("f-q").addEventListener("search", () => { if (!$("f-q").value) setFilters({ q: null }); });
   for (const key of ["category", "lang", "platform", "min_priority", "order"]) {
-    $(`f-${key}`).addEventListener("change", (event) => setFilters({ [key]: event.target.value || null }));
+    // the default order stays out of the URL, so a shared link without one reads the same
+    $(`f-${key}`).addEventListener("change", (event) => setFilters({
+      [key]: key === "order" && event.target.value === DEFAULT_ORDER ? null : event.target.value || null,
+    }));
   }
   for (const key of ["help", "first_only"]) {
     $(`f-${key}`).addEventListener("change", (event) => setFilters({ [key]: event.target.checked ? "true" : null }));

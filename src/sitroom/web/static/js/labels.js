@@ -49,20 +49,44 @@ export function labelForm(message, done, suggested) {
     output);
 }
 
+function percent(share) {
+  return share === null || share === undefined ? "n/a" : `${(share * 100).toFixed(0)}%`;
+}
+
+/** What a retraining did, for people (the JSON twin stays one click away). */
+export function retrainSummary(result) {
+  const counts = Object.entries(result.label_counts || {});
+  const lines = [
+    el("p", { class: "ok" }, `✓ Retrained from ${result.labels} labelled messages and ${result.archive_examples} others of the archive.`),
+    el("table", { class: "grid" },
+      el("thead", null, el("tr", null, el("th", null, "category"), el("th", null, "labels"))),
+      el("tbody", null, ...counts.map(([label, count]) => el("tr", null, el("td", null, categoryLabel(label)), el("td", null, String(count)))))),
+  ];
+  if (result.accuracy_before !== null) {
+    const after = result.accuracy_after === null ? ""
+      : ` → ${percent(result.accuracy_after)} after (${result.folds}-fold cross-validation)`;
+    lines.push(el("p", { id: "retrain-accuracy" }, `Agreement with the labels: ${percent(result.accuracy_before)} before${after}.`));
+  }
+  lines.push(el("p", null, "Saved as ", el("code", { id: "retrain-model" }, result.model), "; the archive uses it from now on."));
+  for (const note of result.notes || []) lines.push(el("p", { class: "muted" }, note));
+  const details = el("details", null, el("summary", null, "JSON"), el("pre", null, JSON.stringify(result, null, 2)));
+  return [...lines, details];
+}
+
 export async function showLabels(root) {
   document.title = "sitroom · labelling";
   const queue = el("div", { class: "queue", id: "queue" }, el("p", { class: "muted" }, "loading…"));
   const recent = el("div", { class: "recent" });
-  const retrainOut = el("pre", { class: "form-out small", hidden: true });
+  const retrainOut = el("div", { class: "form-out small retrain-out", id: "retrain-out", hidden: true });
   const retrain = el("button", { class: "primary", type: "button", id: "retrain", onclick: async () => {
     if (needsToken(retrainOut)) { retrainOut.hidden = false; return; }
     retrain.disabled = true;
     retrainOut.hidden = false;
-    retrainOut.textContent = "retraining…";
+    retrainOut.replaceChildren(el("span", { class: "muted" }, "retraining… (can take a minute on a large archive)"));
     try {
-      retrainOut.textContent = JSON.stringify(await postJson("/retrain", {}), null, 2);
+      retrainOut.replaceChildren(...retrainSummary(await postJson("/retrain", {})));
     } catch (err) {
-      retrainOut.textContent = err.message;
+      retrainOut.replaceChildren(el("span", { class: "error" }, err.message));
     } finally {
       retrain.disabled = false;
     }
@@ -84,7 +108,7 @@ export async function showLabels(root) {
       el("a", { class: "json-link", target: "_blank", href: apiUrl("/labels/queue", filterParams()) }, "JSON")),
     el("p", { class: "muted small" }, "Active learning: unlabelled messages whose two most likely categories are closest. Labelling these teaches the model most."), queue),
     el("section", { class: "panel col" }, el("h2", null, "Retrain"), el("p", { class: "muted small" },
-      "Retrains the collection's classifier from every label in the archive; the model's earlier annotations are kept."), retrain, retrainOut,
+      "Retrains the collection's classifier from every category label in the archive (the newest per message), starting again from its base model. New messages use the new model; stored ones keep their annotations until `sitroom analyze` re-runs the analysis."), retrain, retrainOut,
     el("h2", null, "Recent labels"), recent)));
   await refresh();
 

@@ -5,6 +5,10 @@ export const FILTER_KEYS = [
   "min_priority", "cluster", "first_only", "order",
 ];
 
+// The order shown when the URL names none. It is always sent, because the API's own default
+// (relevance) would put search results in best-match order while the form says newest first.
+export const DEFAULT_ORDER = "newest";
+
 const listeners = new Set();
 
 export function readFilters() {
@@ -14,6 +18,7 @@ export function readFilters() {
     const value = params.get(key);
     if (value !== null && value !== "") filters[key] = value;
   }
+  if (!filters.order) filters.order = DEFAULT_ORDER;
   return filters;
 }
 
