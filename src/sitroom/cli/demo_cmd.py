@@ -36,9 +36,12 @@ def demo(folder: Path, scale: int, serve: bool, host: str, port: int) -> None:
     stats = result.stats
     stdout.out(
         f"archive {result.archive_root}: {stats['messages']} messages, {stats['notices']} "
-        f"notices, log size {stats['log_size']}, {stats['checkpoints']} checkpoint(s)",
+        f"notices, log size {stats['log_size']}, {stats['checkpoints']} signed checkpoint(s)",
         highlight=False,
     )
+    places = ", ".join(f"{name} ({count:,})" for name, count in result.top_places)
+    stdout.out(f"analysed: {result.calls_for_help:,} calls for help, distress or farewell; "
+               f"places named most: {places or 'none'}", highlight=False)
     stdout.out(f"try: sitroom -a {result.archive_root} search \"حلب OR aleppo\"", highlight=False)
     if serve:
         from sitroom.web.server import serve as serve_dashboard
