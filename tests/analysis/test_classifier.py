@@ -133,6 +133,34 @@ def test_read_crisislex_layout_and_mapping(tmp_path: Path) -> None:
     assert report.skipped == {"no text": 1}
 
 
+def test_unlabelled_rows_are_skipped_without_a_label_map(tmp_path: Path) -> None:
+    path = tmp_path / "crisis.csv"
+    path.write_text(
+        "Tweet ID, Tweet Text, Information Source, Information Type, Informativeness\n"
+        '"1","Five killed in the blast",Media,Affected individuals,Related and informative\n'
+        '"2","lol",Outsiders,Not labeled,Not related\n'
+        '"3","me too",Outsiders, not  LABELED ,Not related\n'
+        '"4","no label at all",Outsiders,,Not related\n'
+        '"5","Stay indoors",Government,Caution and advice,Related and informative\n',
+        encoding="utf-8",
+    )
+    report = read_labelled(path)
+    assert [e.label for e in report.examples] == ["Affected individuals", "Caution and advice"]
+    assert report.skipped == {"unlabelled: label 'Not labeled'": 1,
+                              "unlabelled: label 'not  LABELED'": 1, "no label": 1}
+    assert report.unlabelled == 2
+    # A label map may give the marker a class of its own (CrisisLexT26's map does).
+    mapped = read_labelled(path, mapper=load_label_map("crisislex-t26"))
+    assert [e.label for e in mapped.examples].count("not_humanitarian") == 1
+    assert mapped.unlabelled == 0
+    # ...and a map that does not mention it leaves it a marker.
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"Caution and advice": "advice"}), encoding="utf-8")
+    own = read_labelled(path, mapper=load_label_map(str(mapping)))
+    assert [e.label for e in own.examples] == ["Affected individuals", "advice"]
+    assert own.unlabelled == 2
+
+
 def test_read_jsonl_label_map_and_errors(tmp_path: Path) -> None:
     data = tmp_path / "mine.jsonl"
     data.write_text('{"msg": "قصف على الحي", "kind": "attack"}\n\n'

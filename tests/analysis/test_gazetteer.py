@@ -43,7 +43,7 @@ ROW = "\t".join(
 
 def test_user_rows_are_read_with_names_and_admin_codes() -> None:
     rows = read_user_gazetteer(GAZETTEER)
-    assert len(rows) == 10
+    assert len(rows) == 11
     place, names = rows[0]
     assert (place.geonameid, place.name, place.kind) == (90000001, "Bustan al-Qasr", "user")
     assert (place.lat, place.lon, place.country_code, place.admin1_code) == (

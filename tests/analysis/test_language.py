@@ -162,3 +162,13 @@ def test_missing_or_broken_model_is_an_analysis_error(
 def test_hundred_kilobytes_and_controls(step: LanguageStep) -> None:
     text = ("The floods reached the city centre overnight. " * 2500) + "\x00\u202e\n"
     assert step.detect(text)[0] == "en"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abc xyzحلبمن😢éÇ\u200f")), max_size=40))
+def test_direct_fasttext_call_answers_as_the_wrapper(step: LanguageStep, text: str) -> None:
+    clean = clean_for_detection(text)
+    wrapped = [(str(e["lang"]), float(e["score"]))
+               for e in step._detector.detect(clean, model="lite", k=3)]
+    assert step._predict(clean) == wrapped
+    assert step._predict != step._detector_predict  # the direct call is in use here

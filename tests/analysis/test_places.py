@@ -132,7 +132,7 @@ def test_batch_keeps_order_and_empty_values() -> None:
 
 
 def test_step_contract() -> None:
-    assert (PlacesStep.name, PlacesStep.version, PlacesStep.keys) == ("places", "1", ("places",))
+    assert (PlacesStep.name, PlacesStep.version, PlacesStep.keys) == ("places", "2", ("places",))
 
 
 def test_us_state_beats_small_namesake_but_not_big_city() -> None:

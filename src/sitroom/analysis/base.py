@@ -9,6 +9,12 @@ empty value (`[]`, `false`), never a missing key. What a step returns is read-on
 on: copies of one text may share one result object (see `analysis.memo`). A step must never
 raise for odd text (empty, emoji only, 100 KB, mixed scripts); it raises `AnalysisError` only
 for a broken resource (a malformed model or taxonomy file) when it is built.
+
+Two optional class attributes let the runner run a step in a second process beside the
+others (see `analysis.lanes`): `reads`, the annotation keys of earlier steps it reads (a step
+without it is assumed to read anything), and `per_message`, true when what it writes for a
+message depends only on that message and on what it reads (no state kept between messages
+but caches that do not change results).
 """
 
 from __future__ import annotations

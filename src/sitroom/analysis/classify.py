@@ -73,6 +73,8 @@ class ClassifyStep:
     name: ClassVar[str] = "classify"
     version: ClassVar[str] = "1"
     keys: ClassVar[tuple[str, ...]] = ("category",)
+    reads: ClassVar[tuple[str, ...]] = ()
+    per_message: ClassVar[bool] = False
 
     def __init__(self, settings: AnalysisSettings, *, embedder: Embedder | None = None) -> None:
         self.taxonomy = load_taxonomy(settings.taxonomy_path)

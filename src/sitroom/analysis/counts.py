@@ -392,6 +392,8 @@ class CountsStep:
     name: ClassVar[str] = "counts"
     version: ClassVar[str] = "1"
     keys: ClassVar[tuple[str, ...]] = ("counts",)
+    reads: ClassVar[tuple[str, ...]] = ()
+    per_message: ClassVar[bool] = True
 
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings

@@ -79,6 +79,8 @@ class DedupeStep:
     name: ClassVar[str] = "dedupe"
     version: ClassVar[str] = "1"
     keys: ClassVar[tuple[str, ...]] = ("cluster",)
+    reads: ClassVar[tuple[str, ...]] = ()
+    per_message: ClassVar[bool] = False
 
     def __init__(self, settings: AnalysisSettings, index: ClusterIndex | None = None) -> None:
         self.settings = settings

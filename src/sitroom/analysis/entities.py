@@ -106,6 +106,8 @@ class EntitiesStep:
     name: ClassVar[str] = "entities"
     version: ClassVar[str] = "1"
     keys: ClassVar[tuple[str, ...]] = ("people", "orgs")
+    reads: ClassVar[tuple[str, ...]] = ("places",)
+    per_message: ClassVar[bool] = True
 
     def __init__(self, settings: AnalysisSettings) -> None:
         """Build the name index from the shipped list and the user's file."""

@@ -82,11 +82,42 @@ def _compile(lang: str) -> _Lexicon:
 
 
 @dataclass(slots=True)
+class _Cues:
+    """The context cues of a message: each is looked for when the priority first asks.
+
+    A cue is present when its pattern occurs in a lexicon that found a trigger ("sympathy":
+    in any lexicon that ran); "location" also when a capitalised name follows in/at/near/from.
+    Most messages need only a few of the eight cues, and each is one more pass over the text.
+    """
+
+    text: str = ""
+    scans: list[tuple[_Lexicon, str, bool]] = field(default_factory=list)
+    known: dict[str, bool] = field(default_factory=dict)
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = self._look(name)
+        return found
+
+    def _look(self, name: str) -> bool:
+        if name == "first_person":  # read near each trigger instead
+            return False
+        for lex, norm, triggered in self.scans:
+            cue = lex.cues.get(name)
+            if (triggered or name == "sympathy") and cue is not None and cue.search(norm):
+                return True
+        return name == "location" and _CAPITALISED_PLACE.search(self.text) is not None
+
+
+@dataclass(slots=True)
 class _Reading:
     """What one message's triggers and cues say, gathered over the lexicons that ran."""
 
     kinds: set[str] = field(default_factory=set)
-    cues: set[str] = field(default_factory=set)
+    cues: _Cues = field(default_factory=_Cues)
     plea: bool = False
     weak_farewell: bool = False
     first_person: bool = False
@@ -98,6 +129,8 @@ class HelpStep:
     name: ClassVar[str] = "help"
     version: ClassVar[str] = "1"
     keys: ClassVar[tuple[str, ...]] = ("help",)
+    reads: ClassVar[tuple[str, ...]] = ("lang",)
+    per_message: ClassVar[bool] = True
 
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings
@@ -120,11 +153,9 @@ class HelpStep:
         """The help annotation of `text`, given its (language, score) when known."""
         text = text[:MAX_CHARS]
         norm = " ".join(_CLEAN.sub(" ", normalize_for_search(text).replace("\u2019", "'")).split())
-        reading = _Reading()
+        reading = _Reading(cues=_Cues(text))
         for code in self._languages(text, lang):
             self._scan(self._lexicons[code], norm, reading)
-        if _CAPITALISED_PLACE.search(text):
-            reading.cues.add("location")
         return _annotation(reading)
 
     def _languages(self, text: str, lang: tuple[str, float] | None) -> list[str]:
@@ -142,10 +173,12 @@ class HelpStep:
 
     def _scan(self, lex: _Lexicon, norm: str, reading: _Reading) -> None:
         """Add the triggers of one lexicon, and the cues around them, to `reading`."""
-        excluded = [m.span() for m in lex.exclude.finditer(norm)] if lex.exclude else []
+        excluded: list[tuple[int, int]] | None = None  # non-urgent phrases: found when needed
         found = False
         for m in lex.triggers.finditer(norm):
             kind = m.lastgroup or ""
+            if excluded is None:
+                excluded = [e.span() for e in lex.exclude.finditer(norm)] if lex.exclude else []
             if _cancelled(lex, norm, m, excluded):
                 continue
             found = True
@@ -159,11 +192,7 @@ class HelpStep:
             if person and not reading.first_person:  # the writer's own voice, near the trigger
                 near = person.search(norm, max(0, m.start() - 60), m.end() + 60)
                 reading.first_person = near is not None
-        names = lex.cues if found else ("sympathy",)
-        for name in names:
-            cue = lex.cues.get(name)
-            if name != "first_person" and cue is not None and cue.search(norm):
-                reading.cues.add(name)
+        reading.cues.scans.append((lex, norm, found))
 
 
 def _cancelled(lex: _Lexicon, norm: str, m: re.Match[str], excluded: list[tuple[int, int]]) -> bool:

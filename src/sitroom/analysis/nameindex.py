@@ -159,6 +159,9 @@ class PhraseIndex(Generic[T]):
         """An empty index."""
         self._entries: dict[str, list[T]] = {}
         self._longest: dict[str, int] = {}
+        # The first two words, first three... of every name of two words or more: a scan
+        # stops lengthening a candidate as soon as no name starts with it.
+        self._stems: set[str] = set()
 
     def __len__(self) -> int:
         """How many distinct keys the index holds."""
@@ -174,6 +177,8 @@ class PhraseIndex(Generic[T]):
         words = key.split(" ")
         if len(words) > self._longest.get(words[0], 0):
             self._longest[words[0]] = len(words)
+        for size in range(2, len(words) + 1):
+            self._stems.add(" ".join(words[:size]))
 
     def get(self, key: str) -> list[T]:
         """The payloads filed under `key` (empty when none)."""
@@ -226,13 +231,17 @@ class PhraseIndex(Generic[T]):
                 reach = 1
                 while index + reach < len(tokens) and tokens[index + reach].joined:
                     reach += 1
-            for size in range(min(longest, reach), 0, -1):
-                if size == 1:
-                    key = first_key
-                else:
-                    key = (
-                        first_key + " " + " ".join(t.key for t in tokens[index + 1 : index + size])
-                    )
+            # Longer candidates only while some name starts with them (the same candidates
+            # as trying every length down from the longest, without building dead keys).
+            keys = [first_key]
+            stems = self._stems
+            for size in range(2, min(longest, reach) + 1):
+                longer = keys[-1] + " " + tokens[index + size - 1].key
+                if longer not in stems:
+                    break
+                keys.append(longer)
+            for size in range(len(keys), 0, -1):
+                key = keys[size - 1]
                 payloads = self._entries.get(key)
                 if payloads is None:
                     continue

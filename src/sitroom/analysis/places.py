@@ -14,7 +14,14 @@ False positives are the main risk, so a mention must pass these rules:
   Arabic function words and words such as أمان، بلا) never matches on its own;
 - outside the region only cities of 15,000 people or more are loaded; a single Arabic word
   outside the region must name a place of 100,000 or more (or an exonym or country);
-- single words of fewer than three letters never match.
+- single words of fewer than three letters never match;
+- a name that is part of a facility's name is not that place: مستشفى القدس (Al-Quds hospital,
+  in Aleppo) is not Jerusalem. That is a name right after an Arabic facility noun (مستشفى،
+  مشفى، مدرسة، جامع، مسجد... with or without a proclitic), right before an English one
+  ("Al-Quds hospital", also across up to two capitalised words: "Quds Field Hospital"; not
+  a possessive: "Aleppo's hospitals"), or after one and "of" ("the hospital of al-Quds").
+  Plural nouns name no facility ("Aleppo hospitals", مستشفيات حلب). When the gazetteer holds
+  the facility itself (a user place "مستشفى القدس"), the longer name matches first and wins.
 
 A geotag (`extra["coordinates"]` = [lon, lat], or `extra["place"]` with name, country_code
 and bbox) adds a place with "source": "geotag" and "span": null, named after the nearest
@@ -30,15 +37,25 @@ from typing import ClassVar
 from sitroom.analysis.base import AnalysisItem, AnalysisSettings, Annotations
 from sitroom.analysis.gazetteer import Place, load_gazetteer
 from sitroom.analysis.memo import TextMemo
-from sitroom.analysis.nameindex import ARABIC, CAPITAL, Match, Token, name_keys, tokenize
-from sitroom.analysis.placewords import LOWERCASE_UNSAFE, STOP_WORDS
-from sitroom.analysis.transliteration import EXONYMS, fuzzy_key
+from sitroom.analysis.nameindex import (
+    ARABIC,
+    CAPITAL,
+    UPPER,
+    Match,
+    Token,
+    name_keys,
+    tokenize,
+)
+from sitroom.analysis.placewords import FACILITY_NOUNS, LOWERCASE_UNSAFE, STOP_WORDS
+from sitroom.analysis.transliteration import EXONYMS, fuzzy_key, latin_key
 from sitroom.models import JsonObject, JsonValue
 
 MAX_CHARS = 20_000
 ARABIC_WORD_MIN_POPULATION = 100_000
 ADMIN1_RANK = 100_000
 _NO_KEY = "\x00"
+_NO_VARIANTS = ((_NO_KEY, 0),)
+_new_token = tuple.__new__  # what Token._replace builds, without its Python-level overhead
 _NEAR_CACHE = 10_000
 
 
@@ -46,8 +63,10 @@ class PlacesStep:
     """Toponyms in English and Arabic text plus platform geotags (see the module docstring)."""
 
     name: ClassVar[str] = "places"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     keys: ClassVar[tuple[str, ...]] = ("places",)
+    reads: ClassVar[tuple[str, ...]] = ()
+    per_message: ClassVar[bool] = True
 
     def __init__(self, settings: AnalysisSettings) -> None:
         """Load (or reuse) the gazetteer for the collection's region and user file."""
@@ -81,10 +100,16 @@ class PlacesStep:
         """The places named in a text (a text seen before is read once)."""
         return [
             self._entry(text, match.start, match.end, match.value)
-            for match in self._mentions(tokenize(text))
+            for match in self._mentions(tokenize(text), text)
         ]
 
-    def _mentions(self, tokens: Sequence[Token]) -> list[Match[Place]]:
+    def _mentions(self, tokens: Sequence[Token], text: str) -> list[Match[Place]]:
+        return [
+            match for match in self._candidate_mentions(tokens)
+            if not _in_facility_name(tokens, match, text)
+        ]
+
+    def _candidate_mentions(self, tokens: Sequence[Token]) -> list[Match[Place]]:
         exact = self._gazetteer.exact.scan(tokens, self._accept)
         taken = {index for match in exact for index in range(match.first, match.last)}
         fuzzy_index = self._gazetteer.fuzzy
@@ -204,13 +229,50 @@ class PlacesStep:
         return self._best(candidates)
 
 
+_OF = latin_key("of")
+_THE = latin_key("the")
+_POSSESSIVE = ("'s", "’s", "'S", "’S")
+_WORDS_IN_FACILITY_NAME = 2  # capitalised words between a name and its facility noun
+
+
+def _in_facility_name(tokens: Sequence[Token], match: Match[Place], text: str) -> bool:
+    """Whether the matched name is part of a facility's name (see the module docstring)."""
+    first, last = match.first, match.last
+    if first and tokens[first].joined:
+        before = tokens[first - 1]
+        # مستشفى القدس، بمستشفى القدس
+        if before.shape == ARABIC and any(key in FACILITY_NOUNS for key, _ in before.variants):
+            return True
+        # "hospital of [the] al-Quds"
+        index = first - 1
+        if before.key == _THE and index and tokens[index].joined:
+            index -= 1
+        if (tokens[index].key == _OF and index and tokens[index].joined
+                and tokens[index - 1].key in FACILITY_NOUNS
+                and tokens[index - 1].shape != ARABIC):
+            return True
+    if text[match.end - 2:match.end] in _POSSESSIVE:
+        return False
+    # "<Name> hospital", "<Name> Field Hospital"
+    for after in range(last, min(last + _WORDS_IN_FACILITY_NAME + 1, len(tokens))):
+        token = tokens[after]
+        if not token.joined or token.shape == ARABIC:
+            return False
+        if token.key in FACILITY_NOUNS:
+            return after == last or token.shape in (CAPITAL, UPPER)
+        if token.shape not in (CAPITAL, UPPER):
+            return False
+    return False
+
+
 def _fuzzy_token(token: Token, taken: bool) -> Token:
     """The token as the fuzzy index sees it: only capitalised, uncommon words start a name."""
-    if taken or token.shape == ARABIC:
-        return token._replace(key=_NO_KEY, variants=((_NO_KEY, 0),), joined=False)
+    start, end, _key, shape, joined, _variants = token
+    if taken or shape == ARABIC:
+        return _new_token(Token, (start, end, _NO_KEY, shape, False, _NO_VARIANTS))
     key = fuzzy_key(token.key)
-    starts = token.shape == CAPITAL and token.key not in STOP_WORDS
-    return token._replace(key=key, variants=((key if starts else _NO_KEY, 0),))
+    starts = shape == CAPITAL and token.key not in STOP_WORDS
+    return _new_token(Token, (start, end, key, shape, joined, ((key if starts else _NO_KEY, 0),)))
 
 
 def _point(value: JsonValue) -> tuple[float, float] | None:

@@ -11,6 +11,10 @@ words of good omen (أمل، نور، سلام). Three lists keep them out:
 - a hand list of Arabic function words, common nouns and names.
 A word here still matches inside a longer name (Bar Elias, دير الزور) and when the user
 gazetteer names it.
+
+`FACILITY_NOUNS` are the nouns of facilities (hospital, school, mosque, مستشفى، مدرسة،
+جامع...) whose names often hold another place's name; the places step does not resolve a
+name that is part of one.
 """
 
 from __future__ import annotations
@@ -109,6 +113,26 @@ STOP_WORDS: frozenset[str] = (
     | COMMON_WORDS
 )
 """Folded words that never count as a place on their own."""
+
+# Nouns of facilities that are often named after another place: مستشفى القدس (Al-Quds
+# hospital) is in Aleppo, not in Jerusalem. Singular only: "Aleppo's hospitals" and
+# مستشفيات حلب are the hospitals of Aleppo.
+_FACILITIES_LATIN = _words(
+    """
+hospital clinic school mosque church university college madrasa madrassa
+"""
+)
+_FACILITIES_ARABIC = _words(
+    """
+مستشفى مشفى مستوصف مدرسة جامع مسجد جامعة كلية كنيسة
+"""
+)
+
+FACILITY_NOUNS: frozenset[str] = frozenset(
+    [latin_key(word) for word in _FACILITIES_LATIN]
+    + [arabic_key(word) for word in _FACILITIES_ARABIC]
+)
+"""Folded nouns that make a place name beside them part of a facility's name (see `places`)."""
 
 # Exonyms that are also ordinary English words in lower case: these need a capital.
 LOWERCASE_UNSAFE: frozenset[str] = frozenset(

@@ -20,6 +20,8 @@ from typing import Any, TypeAlias
 import numpy as np
 import scipy.sparse as sp
 
+from sitroom.analysis.classifier.gramcodes import GramCodes
+
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CACHE_LIMIT = 300_000
 Matrix: TypeAlias = sp.csr_matrix
@@ -49,7 +51,8 @@ class NgramVectorizer:
         self.words: dict[str, int] = {}
         self.chars: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=np.float64)
-        self._cache: dict[str, tuple[list[int], int, int]] = {}
+        self._cache: dict[str, tuple[array[int], int, int]] = {}
+        self._codes: GramCodes | bool | None = False  # False: not built for this vocabulary
 
     @property
     def n_features(self) -> int:
@@ -81,6 +84,7 @@ class NgramVectorizer:
         df = np.array([word_df[k] for k in words] + [char_df[k] for k in chars], dtype=np.float64)
         self.idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
         self._cache = {}
+        self._codes = False
         return self
 
     def restrict(self, keep: np.ndarray) -> None:
@@ -93,6 +97,7 @@ class NgramVectorizer:
         self.chars = {key: i + n_words for i, key in enumerate(keys[n_words:])}
         self.idf = self.idf[kept]
         self._cache = {}
+        self._codes = False
 
     def _select(self, df: Counter[str], limit: int) -> list[str]:
         """The most frequent keys seen in at least `min_df` documents, in a stable order."""
@@ -100,25 +105,47 @@ class NgramVectorizer:
         kept.sort(key=lambda pair: (-pair[0], pair[1]))
         return sorted(key for _, key in kept[:limit])
 
-    def _token_ids(self, token: str) -> tuple[list[int], int, int]:
+    def _token_ids(self, token: str) -> tuple[array[int], int, int]:
         """A token's feature ids (known character n-grams, its unigram), and how many of its
         character n-grams are known out of how many.
 
-        Cached per token: tweets repeat words, so most lookups are one dictionary hit.
+        Cached per token: tweets repeat words, so most lookups are one dictionary hit. The ids
+        are kept in a C array, which `transform` copies into the batch's array in one go.
         """
         found = self._cache.get(token)
         if found is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            chars = self.chars
             grams = _char_grams(token, *self.char_range)
-            ids = [i for g in grams if (i := chars.get(g)) is not None]
+            ids = array("i", [i for i in map(self.chars.get, grams) if i is not None])
             known = len(ids)
             own = self.words.get(token)
             if own is not None:
                 ids.append(own)
             found = self._cache[token] = (ids, known, len(grams))
         return found
+
+    def _learn_tokens(self, tokenized: Sequence[list[str]]) -> None:
+        """Cache the ids of every token of a batch the cache lacks, all in one go."""
+        cache = self._cache
+        new = list(dict.fromkeys(t for tokens in tokenized for t in tokens if t not in cache))
+        if len(new) < 2:
+            return
+        if self._codes is False:
+            self._codes = GramCodes.build(self.chars, *self.char_range)
+        codes = self._codes
+        if not isinstance(codes, GramCodes):
+            return  # looked up one by one as they come
+        if len(cache) + len(new) > _CACHE_LIMIT:
+            cache.clear()
+        words = self.words
+        for token, (found, total) in zip(new, codes.lookup(new), strict=True):
+            ids = array("i", found.tobytes())
+            known = len(ids)
+            own = words.get(token)
+            if own is not None:
+                ids.append(own)
+            cache[token] = (ids, known, total)
 
     def transform(self, docs: Sequence[str]) -> Matrix:
         """TF-IDF rows for the documents (unknown n-grams are ignored)."""
@@ -132,13 +159,15 @@ class NgramVectorizer:
         """
         # The hot loop of the no-embeddings path: locals instead of attribute lookups, and
         # a C array instead of a list of Python ints.
+        findall = _TOKEN.findall
+        tokenized = [findall(doc) for doc in docs]
+        self._learn_tokens(tokenized)
         indices = array("i")
         indptr = [0]
         coverage: list[float] = []
         cached, compute, pair_id = self._cache.get, self._token_ids, self.words.get
-        findall, extend, append = _TOKEN.findall, indices.extend, indices.append
-        for doc in docs:
-            tokens = findall(doc)
+        extend, append = indices.extend, indices.append
+        for tokens in tokenized:
             known = total = 0
             for token in tokens:
                 ids, hits, count = cached(token) or compute(token)

@@ -3,7 +3,10 @@
 Column names are matched after trimming spaces and ignoring case, because CrisisLexT26 writes
 its header as `Tweet ID, Tweet Text, Information Source, ...` (with leading spaces). A label
 map (a JSON object file, or the built-in `crisislex-t26`) renames labels; a label mapped to
-null or "" drops its rows. Rows without text or label are skipped and counted, never fatal.
+null or "" drops its rows. Rows without text or label are skipped and counted, never fatal, and
+so are rows whose label says nobody labelled them ("Not labeled", as CrisisLexT26 marks the
+tweets its annotators left out): such a marker is not a class, unless a label map turns it
+into one (the `crisislex-t26` map reads it as `not_humanitarian`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,19 @@ _FALSE = {"0", "false", "no", "n", "not informative", "not_informative",
           "related - but not informative", "not related", "not applicable"}
 
 LabelMapper = Callable[[str, str], str | None]
+
+# Labels that mean "not labelled" (compared trimmed, case-folded, spaces collapsed).
+UNLABELLED_MARKERS = frozenset({"not labeled", "not labelled", "unlabeled", "unlabelled"})
+
+
+def is_unlabelled(label: str) -> bool:
+    """Whether a label is a marker for an unlabelled row rather than a class."""
+    return " ".join(label.split()).casefold() in UNLABELLED_MARKERS
+
+
+def unlabelled_reason(label: str) -> str:
+    """The `ReadReport.skipped` reason for rows carrying the marker `label`."""
+    return f"unlabelled: label {label!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +79,12 @@ class ReadReport:
     def skip(self, reason: str) -> None:
         """Count one skipped row."""
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    @property
+    def unlabelled(self) -> int:
+        """How many rows were skipped because their label marks them unlabelled."""
+        return sum(count for reason, count in self.skipped.items()
+                   if reason.startswith("unlabelled:"))
 
 
 def parse_informative(value: object) -> bool | None:
@@ -130,6 +152,9 @@ def read_labelled(path: Path, columns: ColumnSpec = ColumnSpec(), *,
         mapped = mapper(clean, text) if mapper else clean
         if not mapped:
             report.skip(f"label {clean!r} not mapped")
+            continue
+        if is_unlabelled(mapped):
+            report.skip(unlabelled_reason(mapped))
             continue
         informative = parse_informative(row.get(informative_key)) if informative_key else None
         report.examples.append(LabelledExample(text, mapped, informative, path.stem))
