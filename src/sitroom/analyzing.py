@@ -89,6 +89,10 @@ class ArchiveAnalyzer:
         settings = analysis_settings(archive, embeddings=embeddings)
         self.runner = AnalysisRunner(steps if steps is not None else build_steps(archive, settings))
 
+    def close(self) -> None:
+        """Stop the runner's helper process now (it would also stop with this object)."""
+        self.runner.close()
+
     def analyze(self, messages: Sequence[StoredMessage]) -> None:
         """Annotate these messages (one transaction: annotations and cluster state)."""
         if not messages:

@@ -55,9 +55,12 @@ def build_demo(
     root = folder / "archive"
     with open_demo_archive(root, scenario) as archive:
         settings = SourceSettings(timezone=scenario.timezone)
-        pipeline = IngestPipeline(archive, settings, progress=progress,
-                                  analyzer=ArchiveAnalyzer(archive))
-        report = pipeline.run([InputSpec(str(path)) for path in scenario.inputs])
+        analyzer = ArchiveAnalyzer(archive)
+        try:
+            pipeline = IngestPipeline(archive, settings, progress=progress, analyzer=analyzer)
+            report = pipeline.run([InputSpec(str(path)) for path in scenario.inputs])
+        finally:
+            analyzer.close()  # no idle helper process while the dashboard is served
         report.checkpoint = make_checkpoint(archive).note
         stats = archive.store.stats()
         db = archive.store.db
