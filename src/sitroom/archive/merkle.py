@@ -43,6 +43,17 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
+def parent_level(level: bytes) -> bytes:
+    """The level above a run of concatenated 32-byte node hashes that starts at an even index:
+    each pair hashed as an interior node; a last unpaired hash has no parent yet."""
+    sha256 = hashlib.sha256
+    hashes = [level[i : i + HASH_SIZE] for i in range(0, len(level) - HASH_SIZE + 1, HASH_SIZE)]
+    return b"".join(
+        sha256(b"\x01" + left + right).digest()
+        for left, right in zip(hashes[0::2], hashes[1::2], strict=False)
+    )
+
+
 def _largest_power_below(n: int) -> int:
     """The largest power of two strictly smaller than n (n >= 2)."""
     return 1 << ((n - 1).bit_length() - 1)

@@ -6,12 +6,9 @@ the ranges, and serves nodes to the RFC 9162 root and proof functions in `archiv
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 
-from sitroom.archive.merkle import EMPTY_ROOT, NodeKey, root_at
-
-HASH_SIZE = 32
+from sitroom.archive.merkle import EMPTY_ROOT, HASH_SIZE, NodeKey, parent_level, root_at
 
 
 class RebuiltTree:
@@ -33,17 +30,8 @@ class RebuiltTree:
 
     def _finish(self) -> None:
         """Add the levels above the ones given, as far as there are pairs to hash."""
-        sha256 = hashlib.sha256
-        while True:
-            below = self.levels[-1]
-            count = len(below) // HASH_SIZE
-            if count < 2:
-                return
-            hashes = [below[i : i + HASH_SIZE] for i in range(0, count * HASH_SIZE, HASH_SIZE)]
-            self.levels.append(b"".join(
-                sha256(b"\x01" + left + right).digest()
-                for left, right in zip(hashes[0::2], hashes[1::2], strict=False)
-            ))
+        while len(self.levels[-1]) // HASH_SIZE >= 2:
+            self.levels.append(parent_level(self.levels[-1]))
 
     def size(self) -> int:
         """Number of leaves."""

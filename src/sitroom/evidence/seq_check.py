@@ -16,9 +16,9 @@ from typing import Final, cast
 import orjson
 
 from sitroom.archive.entry import ENTRY_VERSION
+from sitroom.archive.merkle import HASH_SIZE, parent_level
 from sitroom.store.sqlite_verify import SealedRow, VerifyReader
 
-HASH_SIZE: Final = 32
 MISSING_LEAF: Final = bytes(HASH_SIZE)
 _SORTED: Final = orjson.OPT_SORT_KEYS
 _TABLES: Final = (("message", "messages"), ("notice", "notices"))
@@ -39,13 +39,6 @@ class SeqRangeResult:
     """(seq, problem) so that the lead can report in log order."""
 
 
-def _as_bytes(value: object) -> bytes:
-    """A stored BLOB as bytes, even if tampering turned it into TEXT or a number."""
-    if isinstance(value, bytes):
-        return value
-    return str(value).encode("utf-8", "surrogatepass")
-
-
 def check_seq_range(database: Path, start: int, end: int) -> SeqRangeResult:
     """Check leaves, subtree nodes and sealed rows for seqs in [start, end).
 
@@ -60,8 +53,7 @@ def check_seq_range(database: Path, start: int, end: int) -> SeqRangeResult:
 
 
 def _check_leaves(reader: VerifyReader, result: SeqRangeResult) -> dict[int, bytes]:
-    entries = {int(seq): _as_bytes(entry) for seq, entry in reader.leaves(result.start,
-                                                                            result.end)}
+    entries = dict(reader.leaves(result.start, result.end))
     sha256 = hashlib.sha256
     hashes: list[bytes] = []
     gap_from: int | None = None
@@ -84,30 +76,25 @@ def _check_leaves(reader: VerifyReader, result: SeqRangeResult) -> dict[int, byt
 
 def _check_nodes(reader: VerifyReader, result: SeqRangeResult) -> None:
     """Rebuild the perfect subtrees inside the range and compare the stored ones."""
-    sha256 = hashlib.sha256
     level = 0
     while True:
         rebuilt = result.levels[level]
         count = len(rebuilt) // HASH_SIZE
         first = result.start >> level
         stored = reader.nodes(level, first, first + count)
-        if len(stored) != count or b"".join(_as_bytes(h) for _i, h in stored) != rebuilt:
+        if len(stored) != count or b"".join(h for _i, h in stored) != rebuilt:
             _name_node_problems(result, level, first, rebuilt, stored)
         if count < 2:
             return
-        hashes = [rebuilt[i : i + HASH_SIZE] for i in range(0, count * HASH_SIZE, HASH_SIZE)]
-        result.levels.append(b"".join(
-            sha256(b"\x01" + left + right).digest()
-            for left, right in zip(hashes[0::2], hashes[1::2], strict=False)
-        ))
+        result.levels.append(parent_level(rebuilt))
         level += 1
 
 
 def _name_node_problems(
     result: SeqRangeResult, level: int, first: int, rebuilt: bytes,
-    stored: list[tuple[int, object]],
+    stored: list[tuple[int, bytes]],
 ) -> None:
-    found = {int(idx): _as_bytes(digest) for idx, digest in stored}
+    found = dict(stored)
     for n in range(len(rebuilt) // HASH_SIZE):
         index = first + n
         digest = rebuilt[n * HASH_SIZE : (n + 1) * HASH_SIZE]

@@ -170,7 +170,7 @@ def _check_upper_nodes(
         expected = tree.count(level)
         if level >= top and expected:
             stored = reader.nodes(level, 0, expected)
-            held = {index: _blob_bytes(digest) for index, digest in stored}
+            held = dict(stored)
             for index in range(expected):
                 digest = held.get(index)
                 if digest is None:
@@ -181,10 +181,6 @@ def _check_upper_nodes(
         report.problems.extend(
             f"tree node ({level}, {index}) is stored but the log has no such subtree"
             for index, _digest in reader.nodes_from(level, expected))
-
-
-def _blob_bytes(value: object) -> bytes:
-    return value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogatepass")
 
 
 def _collect_blobs(

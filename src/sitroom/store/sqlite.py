@@ -27,6 +27,7 @@ from sitroom.store.sqlite_clusters import CLUSTER_SCHEMA
 from sitroom.store.sqlite_schema import PRAGMAS, SCHEMA, SCHEMA_VERSION
 from sitroom.store.sqlite_search import build_search, cursor_after
 from sitroom.store.sqlite_search_plan import search_hints
+from sitroom.store.sqlite_values import as_bytes
 from sitroom.textnorm import normalize_for_search
 
 _MESSAGE_COLUMNS = (
@@ -43,13 +44,6 @@ _CHUNK = 500
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _as_bytes(value: object) -> bytes:
-    """A stored BLOB as bytes, even if tampering turned it into TEXT or a number."""
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    return str(value).encode("utf-8", "surrogatepass")
 
 
 def _extra_text(extra: JsonObject) -> str:
@@ -237,7 +231,7 @@ class SQLiteStore:
             clause = " OR ".join("(level = ? AND idx = ?)" for _ in part)
             params = [v for key in part for v in key]
             rows = self.db.execute(f"SELECT level, idx, hash FROM log_nodes WHERE {clause}", params)
-            found.update(((int(lv), int(ix)), _as_bytes(h)) for lv, ix, h in rows)
+            found.update(((int(lv), int(ix)), as_bytes(h)) for lv, ix, h in rows)
         return found
 
     def add_log(self, leaves: Sequence[LogRow], nodes: Sequence[tuple[NodeKey, bytes]]) -> None:
@@ -255,7 +249,7 @@ class SQLiteStore:
         row = self.db.execute("SELECT entry FROM log_leaves WHERE seq = ?", (seq,)).fetchone()
         if row is None:
             raise MessageNotFoundError(f"no log leaf {seq}")
-        return _as_bytes(row[0])
+        return as_bytes(row[0])
 
     def sealed_rows(
         self, table: str, seqs: Sequence[int]
@@ -275,7 +269,7 @@ class SQLiteStore:
                 part,
             ).fetchall()
             for *fields, entry in rows:
-                sealed = None if entry is None else _as_bytes(entry)
+                sealed = None if entry is None else as_bytes(entry)
                 row_id, seq = str(fields[0]), int(fields[-2])
                 try:
                     row: StoredMessage | StoredNotice | str = (
@@ -306,7 +300,7 @@ class SQLiteStore:
             "SELECT size, root, note, created_at, timestamp_reply FROM checkpoints ORDER BY size"
         )
         return [
-            (int(s), _as_bytes(r), str(n), str(c), None if t is None else _as_bytes(t))
+            (int(s), as_bytes(r), str(n), str(c), None if t is None else as_bytes(t))
             for s, r, n, c, t in rows
         ]
 

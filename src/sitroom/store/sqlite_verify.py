@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from sitroom.errors import ConfigError
+from sitroom.store.sqlite_values import as_bytes
 
 MESSAGE_SEALED: Final = (
     "platform, platform_id, text, created_at, author, author_id, lang, url, extra"
@@ -59,27 +60,29 @@ class VerifyReader:
         row = self.db.execute("SELECT MAX(seq) FROM log_leaves").fetchone()
         return 0 if row[0] is None else int(row[0]) + 1
 
-    def leaves(self, start: int, end: int) -> list[tuple[int, object]]:
-        """(seq, entry) of the leaves in [start, end), in order; entry as SQLite returns it."""
-        return self.db.execute(
+    def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
+        """(seq, entry bytes) of the leaves in [start, end), in order."""
+        rows = self.db.execute(
             "SELECT seq, entry FROM log_leaves WHERE seq >= ? AND seq < ? ORDER BY seq",
             (start, end),
-        ).fetchall()
+        )
+        return [(int(seq), as_bytes(entry)) for seq, entry in rows]
 
-    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, object]]:
+    def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
         """(index, hash) of the stored tree nodes of one level with index in [start, end)."""
-        return self.db.execute(
+        rows = self.db.execute(
             "SELECT idx, hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? "
             "ORDER BY idx",
             (level, start, end),
-        ).fetchall()
+        )
+        return [(int(idx), as_bytes(digest)) for idx, digest in rows]
 
     def highest_level(self) -> int:
         """The highest level that has a stored node (-1 when none)."""
         row = self.db.execute("SELECT MAX(level) FROM log_nodes").fetchone()
         return -1 if row[0] is None else int(row[0])
 
-    def nodes_from(self, level: int, start: int) -> list[tuple[int, object]]:
+    def nodes_from(self, level: int, start: int) -> list[tuple[int, bytes]]:
         """(index, hash) of the stored nodes of one level from index `start` on."""
         return self.nodes(level, start, 2**63 - 1)
 
