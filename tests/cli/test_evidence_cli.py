@@ -21,6 +21,18 @@ def _ingested(run: Run) -> list[dict[str, object]]:
     return json_lines(run("export").stdout)
 
 
+def _members(bundle: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(bundle) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
 def _verify(run: Run) -> tuple[int, dict[str, object]]:
     result = run("verify", "--json")
     return result.exit_code, orjson.loads(result.stdout)
@@ -139,13 +151,9 @@ def test_tampered_bundle_fails_with_reason(run: Run, tmp_path: Path) -> None:
     key = run("key").stdout.strip()
     bundle = tmp_path / "evidence.zip"
     run("prove", str(messages[0]["id"]), "--out", str(bundle))
-    with zipfile.ZipFile(bundle) as zf:
-        members = {name: zf.read(name) for name in zf.namelist()}
+    members = _members(bundle)
     members["raw"] = members["raw"].replace("محاصرون".encode(), "بخير".encode())
-    forged = tmp_path / "forged.zip"
-    with zipfile.ZipFile(forged, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    forged = _zip(tmp_path / "forged.zip", members)
     report = verify_bundle(forged, key)
     assert not report.ok
     assert any(p.member == "raw" for p in report.problems)
@@ -161,15 +169,11 @@ def test_bundle_seals_the_normalised_fields_of_message_json(run: Run, tmp_path: 
     assert run("prove", str(messages[1]["id"]), "--out", str(bundle)).exit_code == 0
     clean = verify_bundle(bundle, key)
     assert clean.ok and any("content_sha256" in line for line in clean.checked)
-    with zipfile.ZipFile(bundle) as zf:
-        members = {name: zf.read(name) for name in zf.namelist()}
+    members = _members(bundle)
     message = orjson.loads(members["message.json"])
     message["text"] = str(message["text"]).replace("last", "first")
     members["message.json"] = orjson.dumps(message)
-    forged = tmp_path / "forged.zip"
-    with zipfile.ZipFile(forged, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+    forged = _zip(tmp_path / "forged.zip", members)
     report = verify_bundle(forged, key)
     assert not report.ok
     assert [p.member for p in report.problems] == ["message.json"]
