@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from sitroom.archive_folder import ArchiveFolder
-from sitroom.evidence import blob_check, verify
+from sitroom.evidence import blob_check, seq_check, verify
 from sitroom.evidence.seq_check import check_seq_range
 from sitroom.evidence.verify import VerifyReport, verify_archive
 from tests.cli.conftest import Run
@@ -19,12 +19,16 @@ from tests.cli.conftest import Run
 STREAM = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-v1" / "stream.jsonl"
 
 
-@pytest.fixture(params=["in-process", "workers"])
+@pytest.fixture(params=["in-process", "workers", "workers, C extensions off"])
 def split(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Tiny ranges and windows so that a small archive spans many of each."""
+    """Tiny ranges and windows so that a small archive spans many of each; the checks in C
+    where built (the default) and in Python."""
     monkeypatch.setattr(verify, "RANGE_WIDTH", 4)
     monkeypatch.setattr(blob_check, "WINDOW_BYTES", 700)
-    if request.param == "workers":
+    if request.param.endswith("off"):
+        monkeypatch.setattr(seq_check, "COMPILED", False)
+        monkeypatch.setattr(blob_check, "COMPILED", False)
+    if request.param.startswith("workers"):
         monkeypatch.setattr(verify, "_IN_PROCESS_LEAVES", 0)
     else:
         monkeypatch.setattr(verify, "_IN_PROCESS_LEAVES", 10**9)

@@ -4,6 +4,9 @@ the leaves seal. Runs in a `verify` worker process; the lead assembles the range
 A row passes the fast check when the entry rebuilt from its columns (provenance plus the
 SHA-256 of its canonical content) is byte for byte the stored leaf entry. Rows that fail are
 returned as suspects, for the lead to explain field by field.
+
+The check runs in C (`_rowseal`, built at install when a compiler is there) or, failing that,
+in Python below; both give the same answers (tests hold them to it).
 """
 
 from __future__ import annotations
@@ -17,9 +20,20 @@ import orjson
 
 from sitroom.archive.entry import ENTRY_VERSION
 from sitroom.archive.merkle import HASH_SIZE, parent_level
-from sitroom.store.sqlite_verify import SealedRow, VerifyReader
+from sitroom.store.sqlite_verify import SealedRow, VerifyReader, read_only_uri
+
+try:
+    from sitroom.evidence._rowseal import check_range as _compiled_check_range
+    from sitroom.evidence._rowseal import end_run as _compiled_end_run
+
+    COMPILED = True
+except ImportError:  # installed without a C compiler: the Python path does the same work
+    COMPILED = False
 
 MISSING_LEAF: Final = bytes(HASH_SIZE)
+MAX_BLOB_NAMES: Final = 1 << 22
+"""The compiled check holds up to this many blob names in memory (32 bytes each) per process;
+beyond it, it looks each one up in SQLite."""
 _SORTED: Final = orjson.OPT_SORT_KEYS
 _TABLES: Final = (("message", "messages"), ("notice", "notices"))
 
@@ -39,17 +53,68 @@ class SeqRangeResult:
     """(seq, problem) so that the lead can report in log order."""
 
 
-def check_seq_range(database: Path, start: int, end: int) -> SeqRangeResult:
+def check_seq_range(database: Path, start: int, end: int, run: int = 0) -> SeqRangeResult:
     """Check leaves, subtree nodes and sealed rows for seqs in [start, end).
 
     `start` must be a multiple of a power of two >= end - start (the lead cuts ranges so).
+    Calls with the same non-zero `run` may share state (a connection, the blob names) in a
+    process; `end_run` lets it go.
     """
     reader = VerifyReader.shared(database)
     result = SeqRangeResult(start, end)
+    if COMPILED and run:
+        _check_compiled(database, reader, result, run)
+        return result
     entries = _check_leaves(reader, result)
     _check_nodes(reader, result)
     _check_rows(reader, result, entries)
     return result
+
+
+def end_run() -> None:
+    """Release what the compiled check kept in this process for its run."""
+    if COMPILED:
+        _compiled_end_run()
+
+
+def _check_compiled(database: Path, reader: VerifyReader, result: SeqRangeResult, run: int) -> None:
+    """`_check_leaves`, `_check_nodes` and `_check_rows`, done in C; only what it flags is
+    looked at again here, to be named."""
+    found = _compiled_check_range(read_only_uri(database), result.start, result.end,
+                                  ENTRY_VERSION, run, MAX_BLOB_NAMES)
+    result.levels = found["levels"]
+    if MISSING_LEAF in result.levels[0]:
+        _name_gaps(result, result.levels[0])
+    for level, matches in enumerate(found["level_matches"]):
+        if not matches:
+            first = result.start >> level
+            rebuilt = result.levels[level]
+            stored = reader.nodes(level, first, first + len(rebuilt) // HASH_SIZE)
+            _name_node_problems(result, level, first, rebuilt, stored)
+    result.messages = found["messages"]["rows"]
+    result.notices = found["notices"]["rows"]
+    for (kind, table), rows in zip(_TABLES, (found["messages"], found["notices"]), strict=True):
+        result.suspects[table] = rows["suspects"]
+        for ref in reader.row_refs(table, rows["without_blob"]):
+            result.problems.append((ref[0], _no_blob(kind, ref)))
+    for seq in found["leaves_without_row"]:
+        result.problems.append((seq, f"log leaf {seq}: its row is missing (deleted?)"))
+
+
+def _name_gaps(result: SeqRangeResult, level0: bytes) -> None:
+    """Report runs of missing leaves (zero hashes in level 0) the way `_check_leaves` does."""
+    gap_from: int | None = None
+    for n in range(len(level0) // HASH_SIZE):
+        missing = level0[n * HASH_SIZE : (n + 1) * HASH_SIZE] == MISSING_LEAF
+        seq = result.start + n
+        if missing and gap_from is None:
+            gap_from = seq
+        elif not missing and gap_from is not None:
+            result.problems.append((gap_from, f"log leaves {gap_from}..{seq - 1} are missing"))
+            gap_from = None
+    if gap_from is not None:
+        result.problems.append(
+            (gap_from, f"log leaves {gap_from}..{result.end - 1} are missing"))
 
 
 def _check_leaves(reader: VerifyReader, result: SeqRangeResult) -> dict[int, bytes]:
@@ -136,7 +201,7 @@ def _check_rows(reader: VerifyReader, result: SeqRangeResult, entries: dict[int,
         result.problems.append((seq, f"log leaf {seq}: its row is missing (deleted?)"))
 
 
-def _no_blob(kind: str, row: SealedRow) -> str:
+def _no_blob(kind: str, row: tuple[object, ...]) -> str:
     return f"{kind} {row[1]} (seq {row[0]}): its raw blob {row[2]} is missing"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import multiprocessing
 import os
+import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,10 +19,11 @@ from sitroom.archive.merkle import consistency_proof, root_at, verify_consistenc
 from sitroom.archive.timestamp import verify_timestamp
 from sitroom.archive_folder import ArchiveFolder
 from sitroom.errors import IntegrityError, SitroomError
+from sitroom.evidence import blob_check, seq_check
 from sitroom.evidence.blob_check import BlobCheckResult, blob_windows, check_window
 from sitroom.evidence.keys import load_archive_verifier
 from sitroom.evidence.rebuilt_tree import RebuiltTree
-from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range
+from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range, end_run
 from sitroom.ledger import entry_for
 from sitroom.store.base import StoredMessage, StoredNotice
 from sitroom.store.sqlite_verify import VerifyReader
@@ -86,15 +88,21 @@ def verify_archive(archive: ArchiveFolder, progress: Progress | None = None) -> 
     pack_ends = reader.pack_ends()
     windows = list(blob_windows(pack_ends))
     workers = _worker_count(sum(pack_ends.values()), end)
+    compiled = "in C" if seq_check.COMPILED and blob_check.COMPILED else (
+        "partly in Python: verify's C extensions were not built" if seq_check.COMPILED
+        or blob_check.COMPILED else "in Python: verify's C extensions were not built")
     say(f"checking {end:,} log leaves and their rows, re-hashing "
         f"{sum(pack_ends.values()) / 1e6:,.1f} MB of stored blobs "
-        f"({workers} process{'es' if workers > 1 else ''})")
+        f"({workers} process{'es' if workers > 1 else ''}, checks {compiled})")
+    run = secrets.randbits(62) + 1  # lets a worker keep its connection between ranges
     with _Runner(workers) as runner:
-        seq_jobs = [runner.submit(check_seq_range, database, s, e) for s, e in ranges]
+        # the longest tasks first, so that the last ones to finish are short
         blob_jobs = [runner.submit(check_window, database, archive.paths.blobs, w)
                      for w in windows]
+        seq_jobs = [runner.submit(check_seq_range, database, s, e, run) for s, e in ranges]
         seq_results = [job.result() for job in seq_jobs]
         blob_results = [job.result() for job in blob_jobs]
+    end_run()
     say("rebuilding the Merkle tree, checking checkpoints")
     tree = RebuiltTree.from_ranges([result.levels for result in seq_results])
     _collect_ranges(archive, reader, report, seq_results, end)
@@ -224,7 +232,7 @@ def _check_row(
         return
     try:
         expected: LogEntry | None = entry_for(row)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:  # TypeError: orjson refuses text that is not UTF-8
         report.problems.append(f"{what}: row unreadable: {exc}")
         expected = None
     if expected is not None and expected != sealed:

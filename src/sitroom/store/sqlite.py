@@ -27,7 +27,7 @@ from sitroom.store.sqlite_clusters import CLUSTER_SCHEMA
 from sitroom.store.sqlite_schema import PRAGMAS, SCHEMA, SCHEMA_VERSION
 from sitroom.store.sqlite_search import build_search, cursor_after
 from sitroom.store.sqlite_search_plan import search_hints
-from sitroom.store.sqlite_values import as_bytes
+from sitroom.store.sqlite_values import as_bytes, tolerant_text
 from sitroom.textnorm import normalize_for_search
 
 _MESSAGE_COLUMNS = (
@@ -263,11 +263,13 @@ class SQLiteStore:
         wanted = sorted(set(seqs))
         for first in range(0, len(wanted), _CHUNK):
             part = wanted[first : first + _CHUNK]
-            rows = self.db.execute(
-                f"SELECT {prefixed}, l.entry FROM {table} t LEFT JOIN log_leaves l "
-                f"ON l.seq = t.seq WHERE t.seq IN ({_placeholders(len(part))}) ORDER BY t.seq",
-                part,
-            ).fetchall()
+            with tolerant_text(self.db):  # a tampered row may hold bytes that are not UTF-8
+                rows = self.db.execute(
+                    f"SELECT {prefixed}, l.entry FROM {table} t LEFT JOIN log_leaves l "
+                    f"ON l.seq = t.seq WHERE t.seq IN ({_placeholders(len(part))}) "
+                    "ORDER BY t.seq",
+                    part,
+                ).fetchall()
             for *fields, entry in rows:
                 sealed = None if entry is None else as_bytes(entry)
                 row_id, seq = str(fields[0]), int(fields[-2])

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from sitroom.errors import ConfigError
-from sitroom.store.sqlite_values import as_bytes
+from sitroom.store.sqlite_values import as_bytes, is_undecodable, tolerant_text
 
 MESSAGE_SEALED: Final = (
     "platform, platform_id, text, created_at, author, author_id, lang, url, extra"
@@ -24,6 +24,11 @@ in MESSAGE_CONTENT_FIELDS / NOTICE_CONTENT_FIELDS order, the last being `extra` 
 _open: dict[tuple[str, int], VerifyReader] = {}
 
 
+def read_only_uri(path: Path) -> str:
+    """The SQLite URI that opens `path` read-only (any character in the path is safe)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 class VerifyReader:
     """One read-only connection to an archive's store, for the checks `verify` spreads out."""
 
@@ -31,7 +36,7 @@ class VerifyReader:
         if not path.exists():
             raise ConfigError(f"{path}: the archive's store is missing")
         try:
-            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            self.db = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
             self.db.execute("PRAGMA query_only = ON")
             self.db.execute("PRAGMA cache_size = -65536")
             self.db.execute("PRAGMA mmap_size = 17179869184")  # read pages in place
@@ -90,12 +95,32 @@ class VerifyReader:
     def sealed_rows(self, table: str, start: int, end: int) -> list[SealedRow]:
         """The provenance and sealed content of each row with seq in [start, end)."""
         content = {"messages": MESSAGE_SEALED, "notices": NOTICE_SEALED}[table]
-        return self.db.execute(
-            f"SELECT {_PROVENANCE}, "
-            "EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = t.raw_sha256), "
-            f"{content} FROM {table} t WHERE seq >= ? AND seq < ? ORDER BY seq",
-            (start, end),
-        ).fetchall()
+        query = (f"SELECT {_PROVENANCE}, "
+                 "EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = t.raw_sha256), "
+                 f"{content} FROM {table} t WHERE seq >= ? AND seq < ? ORDER BY seq")
+        try:
+            return self.db.execute(query, (start, end)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not is_undecodable(exc):
+                raise
+        with tolerant_text(self.db):
+            return self.db.execute(query, (start, end)).fetchall()
+
+    def row_refs(self, table: str, seqs: list[int]) -> list[tuple[int, str, str]]:
+        """(seq, id, raw_sha256) of the listed rows, in seq order."""
+        if table not in ("messages", "notices"):
+            raise ValueError(table)
+        found: list[tuple[int, str, str]] = []
+        for first in range(0, len(seqs), 500):
+            part = seqs[first : first + 500]
+            with tolerant_text(self.db):
+                rows = self.db.execute(
+                    f"SELECT seq, id, raw_sha256 FROM {table} WHERE seq IN "
+                    f"({','.join('?' * len(part))}) ORDER BY seq",
+                    part,
+                ).fetchall()
+            found += [(int(seq), str(row_id), str(sha)) for seq, row_id, sha in rows]
+        return found
 
     def rows_without_leaf(self, table: str, start: int) -> list[tuple[int, str]]:
         """(seq, id) of the rows from seq `start` on that have no log leaf."""
@@ -126,9 +151,20 @@ class VerifyReader:
 
     # -- blobs -------------------------------------------------------------------------------
     def pack_ends(self) -> dict[int, int]:
-        """Each pack's end as the index knows it (offset + length of its last record)."""
-        rows = self.db.execute("SELECT pack, MAX(offset + length) FROM blobs GROUP BY pack")
-        return {int(pack): int(end) for pack, end in rows}
+        """Each pack's end as the index knows it (offset + length of its last record).
+
+        A few index seeks per pack rather than a scan of the whole index: it runs before the
+        workers start, so its time is not shared out."""
+        ends: dict[int, int] = {}
+        pack = self.db.execute("SELECT MIN(pack) FROM blobs").fetchone()[0]
+        while pack is not None:
+            end = self.db.execute(
+                "SELECT MAX(offset + length) FROM blobs WHERE pack = ? AND offset = "
+                "(SELECT MAX(offset) FROM blobs WHERE pack = ?)", (pack, pack)).fetchone()[0]
+            ends[int(pack)] = int(end)
+            pack = self.db.execute("SELECT MIN(pack) FROM blobs WHERE pack > ?",
+                                   (pack,)).fetchone()[0]
+        return ends
 
     def blobs_in(self, pack: int, start: int, end: int) -> list[tuple[str, int, int]]:
         """(sha256, offset, length) of the indexed blobs of one pack starting in [start, end)."""

@@ -1,0 +1,30 @@
+"""Build hook for verify's two C extensions: the seq-range check (sitroom.evidence._rowseal,
+needs the SQLite and OpenSSL headers) and the blob check (sitroom.evidence._blobseal, also
+needs the zstd headers).
+
+Both are optional: where a C compiler or a header is missing, the install still succeeds and
+`verify` does the same checks in Python (slower, same answers).
+"""
+
+from setuptools import Extension, setup
+
+_FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra"]
+
+setup(
+    ext_modules=[
+        Extension(
+            "sitroom.evidence._rowseal",
+            sources=["src/sitroom/evidence/_rowseal.c"],
+            libraries=["sqlite3", "crypto"],
+            extra_compile_args=_FLAGS,
+            optional=True,
+        ),
+        Extension(
+            "sitroom.evidence._blobseal",
+            sources=["src/sitroom/evidence/_blobseal.c"],
+            libraries=["zstd", "sqlite3", "crypto"],
+            extra_compile_args=_FLAGS,
+            optional=True,
+        ),
+    ]
+)
