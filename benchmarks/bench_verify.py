@@ -128,11 +128,16 @@ def main() -> None:
         Measured("sitroom verify, C extensions off", median["python"], int(mb), "MB",
                  note="what an install without a C compiler gets"),
     ]
-    print(f"# verify benchmark ({machine()}), median of {max(1, args.repeat)} runs\n")
-    print(table(rows, reference=openssl))
-    print("\nall runs (seconds): " + "; ".join(
-        f"{name} {', '.join(f'{x:.2f}' for x in seconds)}" for name, seconds in runs.items()))
+    report = "\n".join([
+        f"# verify benchmark ({machine()}), median of {max(1, args.repeat)} runs\n",
+        table(rows, reference=openssl),
+        "\nall runs (seconds): " + "; ".join(
+            f"{name} {', '.join(f'{x:.2f}' for x in seconds)}"
+            for name, seconds in runs.items()),
+    ])
+    print(report)
     RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "verify.md").write_text(report + "\n", encoding="utf-8")
     (RESULTS / "verify.json").write_bytes(orjson.dumps(
         {"messages": messages, "raw_mb": mb, "compiled": compiled, "runs": runs,
          "openssl_seconds": median["openssl"], "blob_rehash_seconds": median["blobs"],
