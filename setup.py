@@ -1,5 +1,5 @@
-"""Build hook for verify's two C extensions: the seq-range check (sitroom.evidence._rowseal,
-needs the SQLite and OpenSSL headers) and the blob check (sitroom.evidence._blobseal, also
+"""Build hook for verify's two C extensions: the seq-range check (sitroom.store._rowseal,
+needs the SQLite and OpenSSL headers) and the blob check (sitroom.store._blobseal, also
 needs the zstd headers).
 
 Both are optional: where a C compiler or a header is missing, the install still succeeds and
@@ -13,15 +13,15 @@ _FLAGS = ["-O2", "-std=c11", "-Wall", "-Wextra"]
 setup(
     ext_modules=[
         Extension(
-            "sitroom.evidence._rowseal",
-            sources=["src/sitroom/evidence/_rowseal.c"],
+            "sitroom.store._rowseal",
+            sources=["src/sitroom/store/_rowseal.c"],
             libraries=["sqlite3", "crypto"],
             extra_compile_args=_FLAGS,
             optional=True,
         ),
         Extension(
-            "sitroom.evidence._blobseal",
-            sources=["src/sitroom/evidence/_blobseal.c"],
+            "sitroom.store._blobseal",
+            sources=["src/sitroom/store/_blobseal.c"],
             libraries=["zstd", "sqlite3", "crypto"],
             extra_compile_args=_FLAGS,
             optional=True,

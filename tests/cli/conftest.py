@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,3 +37,11 @@ def run(archive: Path) -> Run:
 def json_lines(output: str) -> list[dict[str, object]]:
     """Parse one JSON object per non-empty line."""
     return [orjson.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def needs_compiled(built: bool, what: str) -> pytest.MarkDecorator:
+    """Skip tests of a C extension that this install could not build; where the environment
+    says it must be there (SITROOM_REQUIRE_COMPILED=1, as .ci/run sets), fail instead."""
+    if not built and os.environ.get("SITROOM_REQUIRE_COMPILED") == "1":
+        raise RuntimeError(f"{what} is not built, yet SITROOM_REQUIRE_COMPILED=1")
+    return pytest.mark.skipif(not built, reason=f"{what} is not built (no C compiler or headers)")

@@ -14,7 +14,7 @@ from sitroom.archive_folder import ArchiveFolder
 from sitroom.evidence import seq_check, verify
 from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range
 from sitroom.evidence.verify import VerifyReport, verify_archive
-from tests.cli.conftest import Run
+from tests.cli.conftest import Run, needs_compiled
 
 STREAM = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-v1" / "stream.jsonl"
 HOSTILE_TEXTS = [
@@ -104,7 +104,7 @@ def _verify_both(archive: Path, monkeypatch: pytest.MonkeyPatch) -> VerifyReport
     return compiled
 
 
-pytestmark = pytest.mark.skipif(not seq_check.COMPILED, reason="built without a C compiler")
+pytestmark = needs_compiled(seq_check.COMPILED, "store/_rowseal.c")
 
 
 @pytest.fixture(params=["names in memory", "names looked up"])
@@ -206,3 +206,15 @@ def test_a_new_run_sees_what_changed_since_the_last(
     problems = check_seq_range(database, 8, 16, 6).problems
     assert len(problems) == 1 and "(seq 12): its raw blob" in problems[0][1]
     seq_check.end_run()
+
+
+def test_text_that_is_not_utf8_is_named_not_a_traceback(
+    run: Run, archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only tampering stores such bytes (sitroom writes Python strings); both paths name it."""
+    _build(run, tmp_path)
+    _sql(archive, TAMPERING["invalid UTF-8"])
+    problems = _verify_both(archive, monkeypatch).problems
+    assert len(problems) == 1, problems
+    assert problems[0].endswith("(seq 6): row altered: a text field holds bytes that are not "
+                                "UTF-8")

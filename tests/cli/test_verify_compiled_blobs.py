@@ -14,13 +14,12 @@ from sitroom.evidence import blob_check
 from sitroom.evidence.blob_check import BlobCheckResult, blob_windows, check_window
 from sitroom.evidence.verify import verify_archive
 from sitroom.store.sqlite_verify import VerifyReader
-from tests.cli.conftest import Run
+from tests.cli.conftest import Run, needs_compiled
 
 STREAM = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-v1" / "stream.jsonl"
 HEADER = 44  # "SRB1", SHA-256, raw length, frame length
 
-pytestmark = pytest.mark.skipif(not blob_check.COMPILED,
-                                reason="built without a C compiler or zstd headers")
+pytestmark = needs_compiled(blob_check.COMPILED, "store/_blobseal.c")
 
 
 def _pack(archive: Path) -> Path:

@@ -3,8 +3,9 @@
 A window is the indexed blobs of one pack whose records start in a byte range; `verify`
 hands windows to its worker processes, each reading its own slice of the pack file.
 
-The check runs in C (`_blobseal`, built at install when a compiler and the zstd headers are
-there) or, failing that, in Python below; both give the same answers (tests hold them to it).
+The check runs in C (store/_blobseal.c, built at install when a compiler and the zstd headers
+are there) or, failing that, in Python below; both give the same answers (tests hold them to
+it).
 """
 
 from __future__ import annotations
@@ -18,14 +19,10 @@ from pathlib import Path
 import zstandard
 
 from sitroom.archive.blobs import HEADER_SIZE, MAGIC, pack_path
-from sitroom.store.sqlite_verify import VerifyReader, read_only_uri
+from sitroom.store.sqlite_verify import BLOBS_COMPILED, VerifyReader, compiled_window_check
 
-try:
-    from sitroom.evidence._blobseal import check_window as _compiled_check_window
-
-    COMPILED = True
-except ImportError:  # installed without a C compiler or zstd headers: Python does the same
-    COMPILED = False
+COMPILED = BLOBS_COMPILED
+"""Whether the check runs in C; without the extension, the Python below does the same work."""
 
 _HEADER = struct.Struct(">4s32sII")
 WINDOW_BYTES = 32 << 20
@@ -60,9 +57,8 @@ def blob_windows(pack_ends: dict[int, int], size: int | None = None) -> Iterator
 def check_window(database: Path, folder: Path, window: BlobWindow) -> BlobCheckResult:
     """Check every indexed blob of one window against the bytes in its pack."""
     if COMPILED:
-        bad, checked, raw_bytes = _compiled_check_window(
-            read_only_uri(database), str(pack_path(folder, window.pack)), window.pack,
-            window.start, window.end)
+        bad, checked, raw_bytes = compiled_window_check(
+            database, pack_path(folder, window.pack), window.pack, window.start, window.end)
         return BlobCheckResult(bad, checked, raw_bytes)
     expected = VerifyReader.shared(database).blobs_in(window.pack, window.start, window.end)
     if not expected:

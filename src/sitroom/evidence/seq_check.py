@@ -5,8 +5,8 @@ A row passes the fast check when the entry rebuilt from its columns (provenance 
 SHA-256 of its canonical content) is byte for byte the stored leaf entry. Rows that fail are
 returned as suspects, for the lead to explain field by field.
 
-The check runs in C (`_rowseal`, built at install when a compiler is there) or, failing that,
-in Python below; both give the same answers (tests hold them to it).
+The check runs in C (store/_rowseal.c, built at install when a compiler is there) or, failing
+that, in Python below; both give the same answers (tests hold them to it).
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ import orjson
 
 from sitroom.archive.entry import ENTRY_VERSION
 from sitroom.archive.merkle import HASH_SIZE, parent_level
-from sitroom.store.sqlite_verify import SealedRow, VerifyReader, read_only_uri
+from sitroom.store.sqlite_verify import (
+    ROWS_COMPILED,
+    SealedRow,
+    VerifyReader,
+    compiled_range_check,
+    end_compiled_run,
+)
 
-try:
-    from sitroom.evidence._rowseal import check_range as _compiled_check_range
-    from sitroom.evidence._rowseal import end_run as _compiled_end_run
-
-    COMPILED = True
-except ImportError:  # installed without a C compiler: the Python path does the same work
-    COMPILED = False
+COMPILED = ROWS_COMPILED
+"""Whether the check runs in C; without the extension, the Python below does the same work."""
 
 MISSING_LEAF: Final = bytes(HASH_SIZE)
 MAX_BLOB_NAMES: Final = 1 << 22
@@ -73,15 +74,14 @@ def check_seq_range(database: Path, start: int, end: int, run: int = 0) -> SeqRa
 
 def end_run() -> None:
     """Release what the compiled check kept in this process for its run."""
-    if COMPILED:
-        _compiled_end_run()
+    end_compiled_run()
 
 
 def _check_compiled(database: Path, reader: VerifyReader, result: SeqRangeResult, run: int) -> None:
     """`_check_leaves`, `_check_nodes` and `_check_rows`, done in C; only what it flags is
     looked at again here, to be named."""
-    found = _compiled_check_range(read_only_uri(database), result.start, result.end,
-                                  ENTRY_VERSION, run, MAX_BLOB_NAMES)
+    found = compiled_range_check(database, result.start, result.end, ENTRY_VERSION, run,
+                                 MAX_BLOB_NAMES)
     result.levels = found["levels"]
     if MISSING_LEAF in result.levels[0]:
         _name_gaps(result, result.levels[0])

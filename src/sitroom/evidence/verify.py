@@ -233,7 +233,9 @@ def _check_row(
     try:
         expected: LogEntry | None = entry_for(row)
     except (ValueError, TypeError) as exc:  # TypeError: orjson refuses text that is not UTF-8
-        report.problems.append(f"{what}: row unreadable: {exc}")
+        reason = ("row altered: a text field holds bytes that are not UTF-8"
+                  if "UTF-8" in str(exc) else f"row unreadable: {exc}")
+        report.problems.append(f"{what}: {reason}")
         expected = None
     if expected is not None and expected != sealed:
         fields = [

@@ -1,15 +1,36 @@
 """Read-only queries that `verify` runs in its worker processes, one seq range or one pack
-window at a time, on a connection of their own (SQLite connections never cross a fork)."""
+window at a time, on a connection of their own (SQLite connections never cross a fork).
+
+The two heavy ones also exist in C (`_rowseal.c`, `_blobseal.c`, optional extensions built at
+install): they read SQLite directly and do the hashing there. `ROWS_COMPILED` and
+`BLOBS_COMPILED` say whether they were built; evidence/seq_check.py and blob_check.py hold
+the same checks in Python."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from sitroom.errors import ConfigError
 from sitroom.store.sqlite_values import as_bytes, is_undecodable, tolerant_text
+
+if TYPE_CHECKING:
+    from sitroom.store._rowseal import RangeCheck
+try:
+    from sitroom.store._rowseal import check_range as _check_range
+    from sitroom.store._rowseal import end_run as _end_run
+
+    ROWS_COMPILED = True
+except ImportError:  # installed without a C compiler or the SQLite/OpenSSL headers
+    ROWS_COMPILED = False
+try:
+    from sitroom.store._blobseal import check_window as _check_window
+
+    BLOBS_COMPILED = True
+except ImportError:  # installed without a C compiler or the zstd headers
+    BLOBS_COMPILED = False
 
 MESSAGE_SEALED: Final = (
     "platform, platform_id, text, created_at, author, author_id, lang, url, extra"
@@ -27,6 +48,27 @@ _open: dict[tuple[str, int], VerifyReader] = {}
 def read_only_uri(path: Path) -> str:
     """The SQLite URI that opens `path` read-only (any character in the path is safe)."""
     return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def compiled_range_check(
+    database: Path, start: int, end: int, entry_version: int, run: int, max_blob_names: int
+) -> RangeCheck:
+    """The seq-range check in C (see `_rowseal.pyi`); only when ROWS_COMPILED."""
+    return _check_range(read_only_uri(database), start, end, entry_version, run,
+                        max_blob_names)
+
+
+def end_compiled_run() -> None:
+    """Let the C seq-range check drop the connection and blob names it kept in this process."""
+    if ROWS_COMPILED:
+        _end_run()
+
+
+def compiled_window_check(
+    database: Path, pack_file: Path, pack: int, start: int, end: int
+) -> tuple[list[tuple[str, str]], int, int]:
+    """The blob check of one pack window in C (see `_blobseal.pyi`); only when BLOBS_COMPILED."""
+    return _check_window(read_only_uri(database), str(pack_file), pack, start, end)
 
 
 class VerifyReader:

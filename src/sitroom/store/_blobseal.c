@@ -1,4 +1,4 @@
-/* sitroom.evidence._blobseal: the hot loop of `verify`'s blob check, in C.
+/* sitroom.store._blobseal: the hot loop of `verify`'s blob check, in C.
  *
  * For one window of a pack (the indexed blobs whose records start in a byte range) it reads
  * the records, checks each header against the index, decompresses the zstd frame and compares
@@ -265,7 +265,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "sitroom.evidence._blobseal",
+    PyModuleDef_HEAD_INIT, "sitroom.store._blobseal",
     "verify's blob check in C (see blob_check.py for the same in Python).", -1, methods,
     NULL, NULL, NULL, NULL,
 };

@@ -1,4 +1,4 @@
-/* sitroom.evidence._rowseal: the hot loop of `verify`'s seq-range check, in C.
+/* sitroom.store._rowseal: the hot loop of `verify`'s seq-range check, in C.
  *
  * For one range of log seqs it reads the leaves, hashes them (RFC 9162 leaf hash), and for
  * every message and notice row rebuilds the log entry its columns call for (the same bytes as
@@ -719,7 +719,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "sitroom.evidence._rowseal",
+    PyModuleDef_HEAD_INIT, "sitroom.store._rowseal",
     "verify's seq-range check in C (see seq_check.py for the same in Python).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
