@@ -1,11 +1,13 @@
 """Ingest benchmark (one command): sitroom vs the floor script vs `twarc2 csv`, same files.
 
-    python benchmarks/bench_ingest.py [--statuses 30000] [--big]
+    python -m benchmarks.bench_ingest [--statuses 30000] [--repeat 3] [--big]
 
 Writes real-size Twitter v1.1 and v2 files (see corpus.py), then in one run measures:
-sitroom ingest (library pipeline, both cores, no analysis) with and without the Merkle log,
-the single-threaded floor script, and twarc2 csv on the v2 file when twarc-csv is installed
-(installed on first use into bench-out/twarc-venv: it needs pandas < 2.2).
+sitroom ingest (library pipeline, both cores, no analysis) with and without the Merkle log
+(--repeat pairs, alternating which goes first; the medians are shown, and the log's cost is
+the ratio of the medians), the single-threaded floor script, and twarc2 csv on the v2 file
+when twarc-csv is installed (installed on first use into bench-out/twarc-venv: it needs
+pandas < 2.2).
 `--big` adds peak memory of `sitroom ingest` on a 1 GB file.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -42,6 +45,25 @@ def _sitroom(path: Path, label: str, *, with_log: bool = True) -> Measured:
     archive.close()
     return Measured(label, seconds, report.total("new"), "msgs",
                     note=f"{report.total('read'):,} records")
+
+
+def _log_pairs(path: Path, name: str, repeat: int) -> list[Measured]:
+    """Log on and log off, `repeat` times each, alternating which runs first; medians."""
+    runs: dict[bool, list[Measured]] = {True: [], False: []}
+    for round_ in range(max(1, repeat)):
+        for with_log in ((True, False) if round_ % 2 == 0 else (False, True)):
+            label = f"sitroom ingest {name} (log {'on' if with_log else 'off'})"
+            runs[with_log].append(_sitroom(path, label, with_log=with_log))
+    medians = []
+    for with_log in (True, False):
+        seconds = [run.seconds for run in runs[with_log]]
+        middle = runs[with_log][0]
+        middle.seconds = statistics.median(seconds)
+        middle.note += f"; median of {', '.join(f'{x:.2f}' for x in seconds)} s"
+        medians.append(middle)
+    cost = medians[0].seconds / medians[1].seconds - 1
+    medians[0].note += f"; the log costs {cost:+.1%} of the time without it"
+    return medians
 
 
 def _floor(path: Path, fmt: str) -> Measured:
@@ -101,6 +123,7 @@ def _memory(statuses_1gb: int) -> Measured:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--statuses", type=int, default=30_000)
+    parser.add_argument("--repeat", type=int, default=3, help="log on/off pairs (median)")
     parser.add_argument("--big", action="store_true", help="also peak memory on a 1 GB input")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -110,14 +133,9 @@ def main() -> None:
     print(f"# ingest benchmark ({machine()})\n")
     print(f"v1: {args.statuses:,} statuses, {v1_bytes / args.statuses:,.0f} bytes each; "
           f"v2: {tweets:,} tweets in twarc2 pages\n")
-    rows = [
-        floor_v1 := _floor(v1, "v1"),
-        _sitroom(v1, "sitroom ingest v1 (log on)"),
-        _sitroom(v1, "sitroom ingest v1 (log off)", with_log=False),
-    ]
+    rows = [floor_v1 := _floor(v1, "v1"), *_log_pairs(v1, "v1", args.repeat)]
     print(table(rows, reference=floor_v1) + "\n")
-    rows_v2 = [floor_v2 := _floor(v2, "v2"), _sitroom(v2, "sitroom ingest v2 (log on)"),
-               _sitroom(v2, "sitroom ingest v2 (log off)", with_log=False)]
+    rows_v2 = [floor_v2 := _floor(v2, "v2"), *_log_pairs(v2, "v2", args.repeat)]
     twarc = _twarc(v2, tweets)
     if twarc is not None:
         rows_v2.append(twarc)
