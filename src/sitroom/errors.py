@@ -47,6 +47,10 @@ class IntegrityError(SitroomError):
     """Stored evidence does not match what was recorded (altered blob, broken log)."""
 
 
+class StoreUnreadableError(IntegrityError):
+    """The archive's store cannot be read where it should be (a damaged SQLite page, say)."""
+
+
 class AnalysisError(SitroomError):
     """An analysis resource (model, taxonomy, gazetteer) is missing or malformed."""
 

@@ -64,7 +64,7 @@ def verify(ctx: click.Context, as_json: bool) -> None:
             f"{verdict}: {_count(report.messages, 'message')}, "
             f"{_count(report.notices, 'notice')}, {_count(report.blobs, 'blob')} "
             f"({report.raw_bytes / 1e6:,.1f} MB raw), log size {report.log_size:,}, "
-            f"{_count(report.checkpoints, 'checkpoint')}, root {report.root} "
+            f"{_count(report.checkpoints, 'checkpoint')}, root {report.root or 'not rebuilt'} "
             f"({report.seconds:.1f} s, {report.raw_bytes / 1e6 / seconds:,.0f} MB/s)",
             highlight=False,
         )

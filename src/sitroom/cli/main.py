@@ -11,6 +11,7 @@ import click
 from sitroom import __version__
 from sitroom.cli.output import stderr
 from sitroom.errors import SitroomError
+from sitroom.store.sqlite_values import STORE_FAILURES
 
 EXIT_ERROR = 2
 
@@ -22,11 +23,18 @@ class SitroomGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SitroomError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            stderr.print("[bold red]error:[/] ", end="")
-            stderr.print(str(exc), markup=False, highlight=False)
-            sys.exit(EXIT_ERROR)
+            self._fail(ctx, str(exc))
+        except STORE_FAILURES as exc:
+            self._fail(ctx, f"the archive's store cannot be read: {exc} (if the file is "
+                            "damaged, `sitroom verify` names what it can still check)")
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str) -> None:
+        if ctx.obj and ctx.obj.get("debug"):
+            raise
+        stderr.print("[bold red]error:[/] ", end="")
+        stderr.print(message, markup=False, highlight=False)
+        sys.exit(EXIT_ERROR)
 
 
 @click.group(cls=SitroomGroup)

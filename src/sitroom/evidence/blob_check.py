@@ -19,6 +19,7 @@ from pathlib import Path
 import zstandard
 
 from sitroom.archive.blobs import HEADER_SIZE, MAGIC, pack_path
+from sitroom.errors import StoreUnreadableError
 from sitroom.store.sqlite_verify import BLOBS_COMPILED, VerifyReader, compiled_window_check
 
 COMPILED = BLOBS_COMPILED
@@ -44,6 +45,8 @@ class BlobCheckResult:
     bad: list[tuple[str, str]]
     checked: int
     raw_bytes: int
+    unreadable: str = ""
+    """Why the window's part of the blob index could not be read (nothing in it checked)."""
 
 
 def blob_windows(pack_ends: dict[int, int], size: int | None = None) -> Iterator[BlobWindow]:
@@ -56,6 +59,15 @@ def blob_windows(pack_ends: dict[int, int], size: int | None = None) -> Iterator
 
 def check_window(database: Path, folder: Path, window: BlobWindow) -> BlobCheckResult:
     """Check every indexed blob of one window against the bytes in its pack."""
+    try:
+        return _check_window(database, folder, window)
+    except StoreUnreadableError as exc:
+        return BlobCheckResult([], 0, 0, unreadable=(
+            f"the blobs of pack {window.pack} from byte {window.start:,} to {window.end:,} "
+            f"were not checked: {exc}"))
+
+
+def _check_window(database: Path, folder: Path, window: BlobWindow) -> BlobCheckResult:
     if COMPILED:
         bad, checked, raw_bytes = compiled_window_check(
             database, pack_path(folder, window.pack), window.pack, window.start, window.end)

@@ -20,6 +20,7 @@ import orjson
 
 from sitroom.archive.entry import ENTRY_VERSION
 from sitroom.archive.merkle import HASH_SIZE, parent_level
+from sitroom.errors import StoreUnreadableError
 from sitroom.store.sqlite_verify import (
     ROWS_COMPILED,
     SealedRow,
@@ -52,6 +53,8 @@ class SeqRangeResult:
     notices: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
     """(seq, problem) so that the lead can report in log order."""
+    unreadable: bool = False
+    """The store could not be read for this range: nothing in it was checked."""
 
 
 def check_seq_range(database: Path, start: int, end: int, run: int = 0) -> SeqRangeResult:
@@ -59,16 +62,21 @@ def check_seq_range(database: Path, start: int, end: int, run: int = 0) -> SeqRa
 
     `start` must be a multiple of a power of two >= end - start (the lead cuts ranges so).
     Calls with the same non-zero `run` may share state (a connection, the blob names) in a
-    process; `end_run` lets it go.
+    process; `end_run` lets it go. A store that cannot be read here (a damaged page) gives a
+    result that says so, for the lead to report.
     """
-    reader = VerifyReader.shared(database)
     result = SeqRangeResult(start, end)
-    if COMPILED and run:
-        _check_compiled(database, reader, result, run)
-        return result
-    entries = _check_leaves(reader, result)
-    _check_nodes(reader, result)
-    _check_rows(reader, result, entries)
+    try:
+        reader = VerifyReader.shared(database)
+        if COMPILED and run:
+            _check_compiled(database, reader, result, run)
+            return result
+        entries = _check_leaves(reader, result)
+        _check_nodes(reader, result)
+        _check_rows(reader, result, entries)
+    except StoreUnreadableError as exc:
+        return SeqRangeResult(start, end, unreadable=True, problems=[
+            (start, f"log leaves {start}..{end - 1} and their rows were not checked: {exc}")])
     return result
 
 

@@ -18,7 +18,7 @@ from sitroom.archive.entry import LogEntry, parse_entry
 from sitroom.archive.merkle import consistency_proof, root_at, verify_consistency
 from sitroom.archive.timestamp import verify_timestamp
 from sitroom.archive_folder import ArchiveFolder
-from sitroom.errors import IntegrityError, SitroomError
+from sitroom.errors import IntegrityError, SitroomError, StoreUnreadableError
 from sitroom.evidence import blob_check, seq_check
 from sitroom.evidence.blob_check import BlobCheckResult, blob_windows, check_window
 from sitroom.evidence.keys import load_archive_verifier
@@ -26,6 +26,7 @@ from sitroom.evidence.rebuilt_tree import RebuiltTree
 from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range, end_run
 from sitroom.ledger import entry_for
 from sitroom.store.base import StoredMessage, StoredNotice
+from sitroom.store.sqlite_values import STORE_FAILURES
 from sitroom.store.sqlite_verify import VerifyReader
 
 Progress = Callable[[str], None]
@@ -33,6 +34,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 RANGE_WIDTH: Final = 1 << 15
 """Leaves per worker task: a power of two, so each range holds whole subtrees."""
+_UNREADABLE: Final = (StoreUnreadableError, *STORE_FAILURES)
 _IN_PROCESS_BELOW: Final = 8 << 20
 _IN_PROCESS_LEAVES: Final = 20_000
 
@@ -85,7 +87,8 @@ def verify_archive(archive: ArchiveFolder, progress: Progress | None = None) -> 
     reader = VerifyReader(database)
     end = reader.log_end()
     ranges = [(start, min(start + RANGE_WIDTH, end)) for start in range(0, end, RANGE_WIDTH)]
-    pack_ends = reader.pack_ends()
+    pack_ends: dict[int, int] = {}
+    _guarded(report, "the blobs", lambda: pack_ends.update(reader.pack_ends()))
     windows = list(blob_windows(pack_ends))
     workers = _worker_count(sum(pack_ends.values()), end)
     compiled = "in C" if seq_check.COMPILED and blob_check.COMPILED else (
@@ -103,18 +106,39 @@ def verify_archive(archive: ArchiveFolder, progress: Progress | None = None) -> 
         seq_results = [job.result() for job in seq_jobs]
         blob_results = [job.result() for job in blob_jobs]
     end_run()
-    say("rebuilding the Merkle tree, checking checkpoints")
-    tree = RebuiltTree.from_ranges([result.levels for result in seq_results])
-    _collect_ranges(archive, reader, report, seq_results, end)
-    _check_upper_nodes(reader, report, tree, top=max((len(r.levels) for r in seq_results),
-                                                     default=1))
-    report.log_size = tree.size()
-    report.root = tree.root().hex()
-    _check_checkpoints(archive, report, tree)
+    suspects = _collect_ranges(report, seq_results)
+    _guarded(report, "the rows that differ from their log entries",
+             lambda: _explain_suspects(archive, report, suspects))
+    _guarded(report, "the rows after the log's last leaf",
+             lambda: _rows_after_the_log(reader, report, end))
+    if any(result.unreadable for result in seq_results):
+        report.problems.append("the Merkle tree and the checkpoints were not checked: part of "
+                               "the log could not be read")
+        report.log_size = end
+    else:
+        say("rebuilding the Merkle tree, checking checkpoints")
+        tree = RebuiltTree.from_ranges([result.levels for result in seq_results])
+        top = max((len(r.levels) for r in seq_results), default=1)
+        _guarded(report, "the tree nodes above the ranges",
+                 lambda: _check_upper_nodes(reader, report, tree, top))
+        report.log_size = tree.size()
+        report.root = tree.root().hex()
+        _guarded(report, "the checkpoints", lambda: _check_checkpoints(archive, report, tree))
     _collect_blobs(reader, report, blob_results)
     reader.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _guarded(report: VerifyReport, what: str, step: Callable[[], object]) -> None:
+    """Run one of the lead's checks; where the store cannot be read for it (a damaged page),
+    say what went unchecked and go on."""
+    try:
+        step()
+    except _UNREADABLE as exc:
+        reason = str(exc) if isinstance(exc, StoreUnreadableError) else (
+            f"the archive's store cannot be read: {exc}")
+        report.problems.append(f"{what} were not checked: {reason}")
 
 
 def _worker_count(stored_bytes: int, leaves: int) -> int:
@@ -148,10 +172,8 @@ class _Runner:
         return future
 
 
-def _collect_ranges(
-    archive: ArchiveFolder, reader: VerifyReader, report: VerifyReport,
-    results: list[SeqRangeResult], end: int,
-) -> None:
+def _collect_ranges(report: VerifyReport, results: list[SeqRangeResult]) -> dict[str, set[int]]:
+    """Counts and problems of the workers' ranges, in log order; the rows they flagged."""
     suspects: dict[str, set[int]] = {"messages": set(), "notices": set()}
     for result in results:
         report.messages += result.messages
@@ -160,7 +182,10 @@ def _collect_ranges(
             suspects[table].update(seqs)
         report.problems.extend(problem for _seq, problem in sorted(result.problems,
                                                                    key=lambda p: p[0]))
-    _explain_suspects(archive, report, suspects)
+    return suspects
+
+
+def _rows_after_the_log(reader: VerifyReader, report: VerifyReport, end: int) -> None:
     for kind, table in (("message", "messages"), ("notice", "notices")):
         for seq, row_id in reader.rows_without_leaf(table, end):
             report.problems.append(f"{kind} {row_id} (seq {seq}): no log leaf at its seq")
@@ -196,14 +221,19 @@ def _collect_blobs(
 ) -> None:
     bad: dict[str, str] = {}
     for result in results:
+        if result.unreadable:
+            report.problems.append(result.unreadable)
         report.blobs += result.checked
         report.raw_bytes += result.raw_bytes
         for sha, reason in result.bad:
             bad[sha] = reason
             report.problems.append(f"blob {sha}: {reason}")
-    for kind, seq, row_id, sha in reader.rows_citing(set(bad)):
-        report.problems.append(
-            f"{kind} {row_id} (seq {seq}): its raw blob {sha} failed the check ({bad[sha]})")
+    def name_rows() -> None:
+        for kind, seq, row_id, sha in reader.rows_citing(set(bad)):
+            report.problems.append(
+                f"{kind} {row_id} (seq {seq}): its raw blob {sha} failed the check ({bad[sha]})")
+
+    _guarded(report, "the rows citing the failed blobs", name_rows)
 
 
 def _explain_suspects(

@@ -176,6 +176,7 @@ static void seqs_add(SeqList *l, long long seq) {
 
 typedef struct {
     const char *kind;
+    const char *reading; /* what a failure says it was doing */
     const char *sql;
     const char *const *keys; /* '"key":' of the content keys, sorted; columns in this order */
     int key_count;
@@ -522,7 +523,7 @@ static int check_rows(Session *s, Leaves *leaves, Table *t, Hasher *h, long long
     char digest_hex[HASH_SIZE * 2];
     int ok = 1;
     if (sqlite3_prepare_v2(db, t->sql, -1, &stmt, NULL) != SQLITE_OK)
-        return fail_sqlite(f, db, t->kind);
+        return fail_sqlite(f, db, t->reading);
     sqlite3_bind_int64(stmt, 1, leaves->start);
     sqlite3_bind_int64(stmt, 2, leaves->start + leaves->count);
     int rc;
@@ -561,7 +562,7 @@ static int check_rows(Session *s, Leaves *leaves, Table *t, Hasher *h, long long
             break;
         }
     }
-    if (ok && rc != SQLITE_DONE) ok = fail_sqlite(f, db, t->kind);
+    if (ok && rc != SQLITE_DONE) ok = fail_sqlite(f, db, t->reading);
     sqlite3_finalize(stmt);
     free(content.data);
     free(entry.data);
@@ -624,8 +625,8 @@ static PyObject *check_range(PyObject *self, PyObject *args) {
     Leaves leaves = {start, count, {0}, calloc((size_t)count + 1, sizeof(size_t)),
                      calloc((size_t)count + 1, sizeof(size_t)), calloc((size_t)count + 1, 1)};
     Table tables[2] = {
-        {"message", MESSAGE_SQL, MESSAGE_KEYS, 9, {0}, 3, 0, {0}, {0}},
-        {"notice", NOTICE_SQL, NOTICE_KEYS, 6, {0}, 2, 0, {0}, {0}},
+        {"message", "reading messages", MESSAGE_SQL, MESSAGE_KEYS, 9, {0}, 3, 0, {0}, {0}},
+        {"notice", "reading notices", NOTICE_SQL, NOTICE_KEYS, 6, {0}, 2, 0, {0}, {0}},
     };
     for (int i = 0; i < 2; i++)
         for (int k = 0; k < tables[i].key_count; k++)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Final
 
 
 def as_bytes(value: object) -> bytes:
@@ -12,6 +13,11 @@ def as_bytes(value: object) -> bytes:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     return str(value).encode("utf-8", "surrogatepass")
+
+
+STORE_FAILURES: Final = (sqlite3.DatabaseError,)
+"""What reading or writing a damaged (or locked) store raises, for the CLI to report plainly
+without importing sqlite3 itself."""
 
 
 def _lenient_text(raw: bytes) -> str:

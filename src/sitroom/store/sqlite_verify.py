@@ -8,12 +8,14 @@ the same checks in Python."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Concatenate, Final, ParamSpec, TypeVar
 
-from sitroom.errors import ConfigError
+from sitroom.errors import ConfigError, StoreUnreadableError
 from sitroom.store.sqlite_values import as_bytes, is_undecodable, tolerant_text
 
 if TYPE_CHECKING:
@@ -45,6 +47,25 @@ in MESSAGE_CONTENT_FIELDS / NOTICE_CONTENT_FIELDS order, the last being `extra` 
 _open: dict[tuple[str, int], VerifyReader] = {}
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+def _readable(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """A query whose SQLite failure (a damaged page, say) becomes StoreUnreadableError, which
+    `verify` reports as a problem instead of stopping with a traceback."""
+
+    def reading(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise StoreUnreadableError(f"the archive's store cannot be read: {exc}") from exc
+
+    functools.update_wrapper(reading, method)
+    return reading
+
+
 def read_only_uri(path: Path) -> str:
     """The SQLite URI that opens `path` read-only (any character in the path is safe)."""
     return f"{path.resolve().as_uri()}?mode=ro"
@@ -54,8 +75,11 @@ def compiled_range_check(
     database: Path, start: int, end: int, entry_version: int, run: int, max_blob_names: int
 ) -> RangeCheck:
     """The seq-range check in C (see `_rowseal.pyi`); only when ROWS_COMPILED."""
-    return _check_range(read_only_uri(database), start, end, entry_version, run,
-                        max_blob_names)
+    try:
+        return _check_range(read_only_uri(database), start, end, entry_version, run,
+                            max_blob_names)
+    except RuntimeError as exc:  # what the C code raises when SQLite fails
+        raise StoreUnreadableError(f"the archive's store cannot be read: {exc}") from exc
 
 
 def end_compiled_run() -> None:
@@ -68,7 +92,10 @@ def compiled_window_check(
     database: Path, pack_file: Path, pack: int, start: int, end: int
 ) -> tuple[list[tuple[str, str]], int, int]:
     """The blob check of one pack window in C (see `_blobseal.pyi`); only when BLOBS_COMPILED."""
-    return _check_window(read_only_uri(database), str(pack_file), pack, start, end)
+    try:
+        return _check_window(read_only_uri(database), str(pack_file), pack, start, end)
+    except RuntimeError as exc:  # what the C code raises when SQLite fails
+        raise StoreUnreadableError(f"the archive's store cannot be read: {exc}") from exc
 
 
 class VerifyReader:
@@ -102,11 +129,13 @@ class VerifyReader:
                 del _open[key]
 
     # -- the log ---------------------------------------------------------------------------
+    @_readable
     def log_end(self) -> int:
         """One past the highest leaf seq (the tree size when no leaf is missing)."""
         row = self.db.execute("SELECT MAX(seq) FROM log_leaves").fetchone()
         return 0 if row[0] is None else int(row[0]) + 1
 
+    @_readable
     def leaves(self, start: int, end: int) -> list[tuple[int, bytes]]:
         """(seq, entry bytes) of the leaves in [start, end), in order."""
         rows = self.db.execute(
@@ -115,6 +144,7 @@ class VerifyReader:
         )
         return [(int(seq), as_bytes(entry)) for seq, entry in rows]
 
+    @_readable
     def nodes(self, level: int, start: int, end: int) -> list[tuple[int, bytes]]:
         """(index, hash) of the stored tree nodes of one level with index in [start, end)."""
         rows = self.db.execute(
@@ -124,6 +154,7 @@ class VerifyReader:
         )
         return [(int(idx), as_bytes(digest)) for idx, digest in rows]
 
+    @_readable
     def highest_level(self) -> int:
         """The highest level that has a stored node (-1 when none)."""
         row = self.db.execute("SELECT MAX(level) FROM log_nodes").fetchone()
@@ -134,6 +165,7 @@ class VerifyReader:
         return self.nodes(level, start, 2**63 - 1)
 
     # -- rows --------------------------------------------------------------------------------
+    @_readable
     def sealed_rows(self, table: str, start: int, end: int) -> list[SealedRow]:
         """The provenance and sealed content of each row with seq in [start, end)."""
         content = {"messages": MESSAGE_SEALED, "notices": NOTICE_SEALED}[table]
@@ -148,6 +180,7 @@ class VerifyReader:
         with tolerant_text(self.db):
             return self.db.execute(query, (start, end)).fetchall()
 
+    @_readable
     def row_refs(self, table: str, seqs: list[int]) -> list[tuple[int, str, str]]:
         """(seq, id, raw_sha256) of the listed rows, in seq order."""
         if table not in ("messages", "notices"):
@@ -164,6 +197,7 @@ class VerifyReader:
             found += [(int(seq), str(row_id), str(sha)) for seq, row_id, sha in rows]
         return found
 
+    @_readable
     def rows_without_leaf(self, table: str, start: int) -> list[tuple[int, str]]:
         """(seq, id) of the rows from seq `start` on that have no log leaf."""
         if table not in ("messages", "notices"):
@@ -175,6 +209,7 @@ class VerifyReader:
         )
         return [(int(seq), str(row_id)) for seq, row_id in rows]
 
+    @_readable
     def rows_citing(self, shas: set[str]) -> list[tuple[str, int, str, str]]:
         """(kind, seq, id, raw_sha256) of every message and notice whose raw blob is listed."""
         listed = sorted(shas)
@@ -192,6 +227,7 @@ class VerifyReader:
         return found
 
     # -- blobs -------------------------------------------------------------------------------
+    @_readable
     def pack_ends(self) -> dict[int, int]:
         """Each pack's end as the index knows it (offset + length of its last record).
 
@@ -208,6 +244,7 @@ class VerifyReader:
                                    (pack,)).fetchone()[0]
         return ends
 
+    @_readable
     def blobs_in(self, pack: int, start: int, end: int) -> list[tuple[str, int, int]]:
         """(sha256, offset, length) of the indexed blobs of one pack starting in [start, end)."""
         rows = self.db.execute(
