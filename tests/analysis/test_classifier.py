@@ -15,8 +15,6 @@ from sitroom.analysis.classifier.features import (
     prepare_embedding_text,
     prepare_ngram_text,
 )
-from sitroom.analysis.classifier.learn import train_classifier
-from sitroom.analysis.classifier.model import CrisisClassifier
 from sitroom.analysis.classifier.ngrams import NgramVectorizer
 from sitroom.analysis.classifier.training import (
     ColumnSpec,
@@ -26,20 +24,6 @@ from sitroom.analysis.classifier.training import (
     read_labelled,
 )
 from sitroom.errors import AnalysisError
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "analysis" / "labelled_small.csv"
-COLUMNS = ColumnSpec(text="text", label="label", informative="informative")
-
-
-@pytest.fixture(scope="module")
-def small_examples() -> list[LabelledExample]:
-    return read_labelled(FIXTURE, COLUMNS).examples
-
-
-@pytest.fixture(scope="module")
-def small_model(small_examples: list[LabelledExample]) -> CrisisClassifier:
-    return train_classifier(small_examples, embedder=None)
-
 
 # --- text preparation -------------------------------------------------------------------------
 

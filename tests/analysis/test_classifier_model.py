@@ -13,41 +13,28 @@ from sitroom.analysis.base import AnalysisItem, AnalysisSettings
 from sitroom.analysis.classifier.adapt import StreamAdapter, adapt
 from sitroom.analysis.classifier.learn import train_classifier
 from sitroom.analysis.classifier.model import DEFAULT_MODEL_PATH, CrisisClassifier
-from sitroom.analysis.classifier.training import ColumnSpec, LabelledExample, read_labelled
+from sitroom.analysis.classifier.training import LabelledExample
 from sitroom.analysis.classify import ClassifyStep
 from sitroom.analysis.taxonomy import default_taxonomy
 from sitroom.errors import AnalysisError
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "analysis" / "labelled_small.csv"
-COLUMNS = ColumnSpec(text="text", label="label", informative="informative")
 
-
-@pytest.fixture(scope="module")
-def examples() -> list[LabelledExample]:
-    return read_labelled(FIXTURE, COLUMNS).examples
-
-
-@pytest.fixture(scope="module")
-def model(examples: list[LabelledExample]) -> CrisisClassifier:
-    return train_classifier(examples, embedder=None)
-
-
-def test_small_model_learns_its_classes(model: CrisisClassifier) -> None:
-    assert len(model.labels) == 7 and model.informative is not None
-    assert not model.uses_embeddings
-    prediction = model.predict(["the bridge collapsed and the power is out",
+def test_small_model_learns_its_classes(small_model: CrisisClassifier) -> None:
+    assert len(small_model.labels) == 7 and small_model.informative is not None
+    assert not small_model.uses_embeddings
+    prediction = small_model.predict(["the bridge collapsed and the power is out",
                                 "praying for the victims and their families"])
-    best = [model.labels[i] for i in prediction.category.argmax(axis=1)]
+    best = [small_model.labels[i] for i in prediction.category.argmax(axis=1)]
     assert best == ["infrastructure_and_utility_damage", "sympathy_and_support"]
     assert np.allclose(prediction.category.sum(axis=1), 1.0)
     assert prediction.informative is not None
     assert prediction.informative[0] > 0.5 > prediction.informative[1]
 
 
-def test_training_is_deterministic(examples: list[LabelledExample],
-                                   model: CrisisClassifier) -> None:
-    again = train_classifier(examples, embedder=None)
-    first, second = model.to_state(), again.to_state()
+def test_training_is_deterministic(small_examples: list[LabelledExample],
+                                   small_model: CrisisClassifier) -> None:
+    again = train_classifier(small_examples, embedder=None)
+    first, second = small_model.to_state(), again.to_state()
     assert first["vectorizer"]["vocabulary"] == second["vectorizer"]["vocabulary"]
     assert np.array_equal(first["category"]["ngram"]["coef"], second["category"]["ngram"]["coef"])
 
@@ -57,13 +44,14 @@ def test_training_needs_two_labels() -> None:
         train_classifier([LabelledExample("a", "x", None, "g")] * 3, embedder=None)
 
 
-def test_save_load_round_trip(model: CrisisClassifier, tmp_path: Path) -> None:
+def test_save_load_round_trip(small_model: CrisisClassifier, tmp_path: Path) -> None:
     path = tmp_path / "m.skops"
-    model.save(path)
+    small_model.save(path)
     loaded = CrisisClassifier.load(path)
     texts = ["water pipes burst", "أرسلوا إسعافاً", ""]
-    assert loaded.labels == model.labels
-    assert np.allclose(loaded.predict(texts).category, model.predict(texts).category, atol=1e-5)
+    assert loaded.labels == small_model.labels
+    assert np.allclose(loaded.predict(texts).category, small_model.predict(texts).category,
+                       atol=1e-5)
 
 
 class Payload:
@@ -117,9 +105,9 @@ def test_refuses_foreign_zip_and_missing_file(tmp_path: Path) -> None:
     (lambda s: s["vectorizer"].update(idf=np.ones(3, np.float32)), "idf"),
     (lambda s: s.update(ngram_weight=2.0), "ngram_weight"),
 ])
-def test_refuses_malformed_state(model: CrisisClassifier, tmp_path: Path, edit: object,
+def test_refuses_malformed_state(small_model: CrisisClassifier, tmp_path: Path, edit: object,
                                  message: str) -> None:
-    state = model.to_state()
+    state = small_model.to_state()
     state["category"]["ngram"]["intercept"] = state["category"]["ngram"]["intercept"].copy()
     edit(state)  # type: ignore[operator]
     path = tmp_path / "edited.skops"
@@ -175,13 +163,13 @@ SEEDED = {"requests_or_urgent_needs", "missing_or_found_people",
           "displaced_people_and_evacuations"}
 
 
-def test_default_model_reads_arabic_it_was_not_trained_on(examples: list[LabelledExample]
+def test_default_model_reads_arabic_it_was_not_trained_on(small_examples: list[LabelledExample]
                                                           ) -> None:
     """Only the three seeded categories had Arabic in training; embeddings carry the rest."""
     from sitroom.analysis.classifier.predict import predict_texts
 
     default = CrisisClassifier.load()
-    arabic = [e for e in examples if any("\u0600" <= ch <= "\u06ff" for ch in e.text)]
+    arabic = [e for e in small_examples if any("\u0600" <= ch <= "\u06ff" for ch in e.text)]
     unseen = [e for e in arabic if e.label not in SEEDED]
     assert len(unseen) == 18
 
@@ -235,8 +223,7 @@ def test_step_with_embeddings_reads_arabic() -> None:
     assert out[3]["category"]["informative"] < 0.5 < out[0]["category"]["informative"]  # type: ignore[operator]
 
 
-def test_step_refuses_mismatched_model_and_bad_taxonomy(model: CrisisClassifier,
-                                                        tmp_path: Path) -> None:
+def test_step_refuses_mismatched_model_and_bad_taxonomy(tmp_path: Path) -> None:
     taxonomy = tmp_path / "tax.json"
     taxonomy.write_text('{"name": "t", "labels": [{"id": "shelling"}, {"id": "aid"}]}',
                         encoding="utf-8")

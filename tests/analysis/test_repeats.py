@@ -17,15 +17,9 @@ from sitroom.analysis.memo import MAX_KEY_CHARS, TextMemo
 from sitroom.analysis.places import PlacesStep
 from sitroom.analysis.quotes import QuotesStep
 from sitroom.analysis.runner import AnalysisRunner
+from tests.analysis.sample_texts import SAMPLE_TEXTS
 
-TEXTS = [
-    "We are trapped under the rubble in Aleppo, please help us",
-    "RT @medic: 6,000 people are missing after the shelling of East Aleppo",
-    "نحن محاصرون في حي الفردوس في حلب، الرجاء المساعدة",
-    '"The corridor is closed," said UN spokesman Jens Laerke in Geneva.',
-    "",
-    "😢🙏",
-]
+TEXTS = SAMPLE_TEXTS[:6]
 # Copies come back in a different order, and the batch ends on a copy.
 ORDER = [0, 1, 0, 2, 3, 1, 4, 5, 2, 0, 3, 4, 5, 1]
 

@@ -30,18 +30,10 @@ from sitroom.analysis.quotes import QuotesStep
 from sitroom.analysis.runner import AnalysisRunner
 from sitroom.analysis.side_process import ENV_SWITCH, SideProcess
 from sitroom.models import JsonObject
+from tests.analysis.sample_texts import SAMPLE_TEXTS
 
 SMALL = 8  # the runner's helper takes batches of this many messages or more in these tests
-TEXTS = [
-    "We are trapped under the rubble in Aleppo, please help us",
-    "RT @medic: 6,000 people are missing after the shelling of East Aleppo",
-    "نحن محاصرون في حي الفردوس في حلب، الرجاء المساعدة",
-    '"The corridor is closed," said UN spokesman Jens Laerke in Geneva.',
-    "",
-    "😢🙏",
-    "قصف مستشفى القدس في حلب، 12 قتيلا و30 جريحا",
-    "Close to a hundred casualties in Douma tonight #Syria http://t.co/x",
-]
+TEXTS = SAMPLE_TEXTS
 
 
 @cache

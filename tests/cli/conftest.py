@@ -10,7 +10,10 @@ import orjson
 import pytest
 from click.testing import CliRunner, Result
 
+from sitroom.archive_folder import ArchiveFolder
 from sitroom.cli.main import cli
+from sitroom.evidence import blob_check, seq_check
+from sitroom.evidence.verify import VerifyReport, verify_archive
 
 Run = Callable[..., Result]
 
@@ -45,3 +48,18 @@ def needs_compiled(built: bool, what: str) -> pytest.MarkDecorator:
     if not built and os.environ.get("SITROOM_REQUIRE_COMPILED") == "1":
         raise RuntimeError(f"{what} is not built, yet SITROOM_REQUIRE_COMPILED=1")
     return pytest.mark.skipif(not built, reason=f"{what} is not built (no C compiler or headers)")
+
+
+def verify_both_ways(archive: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
+        VerifyReport, VerifyReport]:
+    """`verify` with its C extensions, then with both switched off: (compiled, python)."""
+    folder = ArchiveFolder.open(str(archive))
+    try:
+        compiled = verify_archive(folder)
+        with monkeypatch.context() as patch:
+            patch.setattr(seq_check, "COMPILED", False)
+            patch.setattr(blob_check, "COMPILED", False)
+            python = verify_archive(folder)
+    finally:
+        folder.store.close()
+    return compiled, python

@@ -10,11 +10,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from sitroom.archive_folder import ArchiveFolder
 from sitroom.evidence import seq_check, verify
 from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range
-from sitroom.evidence.verify import VerifyReport, verify_archive
-from tests.cli.conftest import Run, needs_compiled
+from sitroom.evidence.verify import VerifyReport
+from tests.cli.conftest import Run, needs_compiled, verify_both_ways
 
 STREAM = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-v1" / "stream.jsonl"
 HOSTILE_TEXTS = [
@@ -90,14 +89,7 @@ def _same_answers(archive: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _verify_both(archive: Path, monkeypatch: pytest.MonkeyPatch) -> VerifyReport:
-    folder = ArchiveFolder.open(str(archive))
-    try:
-        compiled = verify_archive(folder)
-        with monkeypatch.context() as patch:
-            patch.setattr(seq_check, "COMPILED", False)
-            python = verify_archive(folder)
-    finally:
-        folder.store.close()
+    compiled, python = verify_both_ways(archive, monkeypatch)
     assert compiled.problems == python.problems
     assert (compiled.messages, compiled.notices, compiled.blobs, compiled.root) == (
         python.messages, python.notices, python.blobs, python.root)
@@ -182,17 +174,9 @@ def test_verify_names_the_same_problems_either_way(
     monkeypatch.setattr(verify, "_IN_PROCESS_LEAVES", 0)  # worker processes
     for statement in ("text changed", "blob unindexed", "leaf deleted", "node changed"):
         _sql(archive, TAMPERING[statement])
-    folder = ArchiveFolder.open(str(archive))
-    try:
-        compiled = verify_archive(folder)
-        monkeypatch.setattr(seq_check, "COMPILED", False)
-        python = verify_archive(folder)
-    finally:
-        folder.store.close()
-    assert compiled.problems == python.problems and len(compiled.problems) >= 5
-    assert (compiled.messages, compiled.notices, compiled.root) == (
-        python.messages, python.notices, python.root)
-    assert any("(seq 12): its raw blob" in problem for problem in compiled.problems)
+    report = _verify_both(archive, monkeypatch)
+    assert len(report.problems) >= 5
+    assert any("(seq 12): its raw blob" in problem for problem in report.problems)
 
 
 def test_a_new_run_sees_what_changed_since_the_last(

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sitroom.archive_folder import ArchiveFolder
 from sitroom.evidence import blob_check
 from sitroom.evidence.blob_check import BlobCheckResult, blob_windows, check_window
-from sitroom.evidence.verify import verify_archive
 from sitroom.store.sqlite_verify import VerifyReader
-from tests.cli.conftest import Run, needs_compiled
+from tests.cli.conftest import Run, needs_compiled, verify_both_ways
 
 STREAM = Path(__file__).resolve().parents[1] / "fixtures" / "twitter-v1" / "stream.jsonl"
 HEADER = 44  # "SRB1", SHA-256, raw length, frame length
@@ -156,12 +154,6 @@ def test_verify_reports_the_same_either_way(built: Path, monkeypatch: pytest.Mon
                                             ) -> None:
     for damage in ("frame body", "name"):
         _edit_pack(built, PACK_DAMAGE[damage])
-    folder = ArchiveFolder.open(str(built))
-    try:
-        compiled = verify_archive(folder)
-        monkeypatch.setattr(blob_check, "COMPILED", False)
-        python = verify_archive(folder)
-    finally:
-        folder.store.close()
+    compiled, python = verify_both_ways(built, monkeypatch)
     assert compiled.problems == python.problems and len(compiled.problems) >= 4
     assert (compiled.blobs, compiled.raw_bytes) == (python.blobs, python.raw_bytes)

@@ -206,13 +206,18 @@ def test_new_messages_appear_live(page: Page, live_server: LiveServer) -> None:
     assert page.locator(".msg").first.inner_text().find(text) >= 0
 
 
-def test_labelling_with_the_token(page: Page, live_server: LiveServer, shots: Path) -> None:
+def _labels_page_with_token(page: Page, live_server: LiveServer) -> None:
+    """Open the labelling page and enter the write token the way a user does."""
     page.goto(f"{live_server.url}/labels")
     expect(page.locator(".queue-item").first).to_be_visible()
     page.click("#token-button")
     page.fill("#token-input", TOKEN)
     page.click("#token-save")
     expect(page.locator("#mode")).to_have_text("write access")
+
+
+def test_labelling_with_the_token(page: Page, live_server: LiveServer, shots: Path) -> None:
+    _labels_page_with_token(page, live_server)
     first = page.locator(".queue-item").first
     labelled = first.locator(".msg").get_attribute("data-id")
     first.locator("input[name=labelled_by]").fill("amira")
@@ -236,12 +241,7 @@ def test_retrain_button_shows_what_it_did(page: Page, live_server: LiveServer,
             "message_id": ids[platform_id], "field": "category", "value": category,
             "labelled_by": "amira"})
         assert stored.status_code == 201, stored.text
-    page.goto(f"{live_server.url}/labels")
-    expect(page.locator(".queue-item").first).to_be_visible()
-    page.click("#token-button")
-    page.fill("#token-input", TOKEN)
-    page.click("#token-save")
-    expect(page.locator("#mode")).to_have_text("write access")
+    _labels_page_with_token(page, live_server)
     page.click("#retrain")
     out = page.locator("#retrain-out")
     # earlier tests in this module may have labelled one more
