@@ -3,6 +3,7 @@ commands say plainly that the store cannot be read; never a traceback."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def check_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.setattr(seq_check, "COMPILED", False)
         monkeypatch.setattr(blob_check, "COMPILED", False)
     elif not (seq_check.COMPILED and blob_check.COMPILED):
+        if os.environ.get("SITROOM_REQUIRE_COMPILED") == "1":
+            pytest.fail("verify's C extensions are not built, yet SITROOM_REQUIRE_COMPILED=1")
         pytest.skip("verify's C extensions are not built")
     return str(request.param)
 

@@ -11,7 +11,7 @@ import click
 from sitroom import __version__
 from sitroom.cli.output import stderr
 from sitroom.errors import SitroomError
-from sitroom.store.sqlite_values import STORE_FAILURES
+from sitroom.store.sqlite_values import STORE_FAILURES, unreadable
 
 EXIT_ERROR = 2
 
@@ -25,8 +25,8 @@ class SitroomGroup(click.Group):
         except SitroomError as exc:
             self._fail(ctx, str(exc))
         except STORE_FAILURES as exc:
-            self._fail(ctx, f"the archive's store cannot be read: {exc} (if the file is "
-                            "damaged, `sitroom verify` names what it can still check)")
+            self._fail(ctx, f"{unreadable(exc)} (if the file is damaged, `sitroom verify` "
+                            "names what it can still check)")
 
     @staticmethod
     def _fail(ctx: click.Context, message: str) -> None:

@@ -12,6 +12,7 @@ that, in Python below; both give the same answers (tests hold them to it).
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, cast
@@ -61,15 +62,17 @@ def check_seq_range(database: Path, start: int, end: int, run: int = 0) -> SeqRa
     """Check leaves, subtree nodes and sealed rows for seqs in [start, end).
 
     `start` must be a multiple of a power of two >= end - start (the lead cuts ranges so).
-    Calls with the same non-zero `run` may share state (a connection, the blob names) in a
-    process; `end_run` lets it go. A store that cannot be read here (a damaged page) gives a
-    result that says so, for the lead to report.
+    Calls with the same non-zero `run` share state in a process (the compiled check's
+    connection and blob names) until `end_run`; without one, the call keeps nothing. A store
+    that cannot be read here (a damaged page) gives a result that says so, for the lead.
     """
     result = SeqRangeResult(start, end)
     try:
         reader = VerifyReader.shared(database)
-        if COMPILED and run:
-            _check_compiled(database, reader, result, run)
+        if COMPILED:
+            _check_compiled(database, reader, result, run or secrets.randbits(62) + 1)
+            if not run:
+                end_run()
             return result
         entries = _check_leaves(reader, result)
         _check_nodes(reader, result)
@@ -91,8 +94,7 @@ def _check_compiled(database: Path, reader: VerifyReader, result: SeqRangeResult
     found = compiled_range_check(database, result.start, result.end, ENTRY_VERSION, run,
                                  MAX_BLOB_NAMES)
     result.levels = found["levels"]
-    if MISSING_LEAF in result.levels[0]:
-        _name_gaps(result, result.levels[0])
+    _name_gaps(result, result.levels[0])
     for level, matches in enumerate(found["level_matches"]):
         if not matches:
             first = result.start >> level
@@ -110,7 +112,9 @@ def _check_compiled(database: Path, reader: VerifyReader, result: SeqRangeResult
 
 
 def _name_gaps(result: SeqRangeResult, level0: bytes) -> None:
-    """Report runs of missing leaves (zero hashes in level 0) the way `_check_leaves` does."""
+    """Report each run of missing leaves (their level-0 hash is all zeros)."""
+    if MISSING_LEAF not in level0:
+        return
     gap_from: int | None = None
     for n in range(len(level0) // HASH_SIZE):
         missing = level0[n * HASH_SIZE : (n + 1) * HASH_SIZE] == MISSING_LEAF
@@ -128,22 +132,12 @@ def _name_gaps(result: SeqRangeResult, level0: bytes) -> None:
 def _check_leaves(reader: VerifyReader, result: SeqRangeResult) -> dict[int, bytes]:
     entries = dict(reader.leaves(result.start, result.end))
     sha256 = hashlib.sha256
-    hashes: list[bytes] = []
-    gap_from: int | None = None
-    for seq in range(result.start, result.end):
-        entry = entries.get(seq)
-        if entry is None:
-            gap_from = seq if gap_from is None else gap_from
-            hashes.append(MISSING_LEAF)
-            continue
-        if gap_from is not None:
-            result.problems.append((gap_from, f"log leaves {gap_from}..{seq - 1} are missing"))
-            gap_from = None
-        hashes.append(sha256(b"\x00" + entry).digest())
-    if gap_from is not None:
-        result.problems.append(
-            (gap_from, f"log leaves {gap_from}..{result.end - 1} are missing"))
-    result.levels.append(b"".join(hashes))
+    level0 = b"".join(
+        MISSING_LEAF if (entry := entries.get(seq)) is None else sha256(b"\x00" + entry).digest()
+        for seq in range(result.start, result.end)
+    )
+    result.levels.append(level0)
+    _name_gaps(result, level0)
     return entries
 
 

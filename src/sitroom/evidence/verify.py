@@ -26,7 +26,7 @@ from sitroom.evidence.rebuilt_tree import RebuiltTree
 from sitroom.evidence.seq_check import SeqRangeResult, check_seq_range, end_run
 from sitroom.ledger import entry_for
 from sitroom.store.base import StoredMessage, StoredNotice
-from sitroom.store.sqlite_values import STORE_FAILURES
+from sitroom.store.sqlite_values import STORE_FAILURES, unreadable
 from sitroom.store.sqlite_verify import VerifyReader
 
 Progress = Callable[[str], None]
@@ -92,8 +92,7 @@ def verify_archive(archive: ArchiveFolder, progress: Progress | None = None) -> 
     windows = list(blob_windows(pack_ends))
     workers = _worker_count(sum(pack_ends.values()), end)
     compiled = "in C" if seq_check.COMPILED and blob_check.COMPILED else (
-        "partly in Python: verify's C extensions were not built" if seq_check.COMPILED
-        or blob_check.COMPILED else "in Python: verify's C extensions were not built")
+        "in Python where verify's C extensions were not built")
     say(f"checking {end:,} log leaves and their rows, re-hashing "
         f"{sum(pack_ends.values()) / 1e6:,.1f} MB of stored blobs "
         f"({workers} process{'es' if workers > 1 else ''}, checks {compiled})")
@@ -136,9 +135,7 @@ def _guarded(report: VerifyReport, what: str, step: Callable[[], object]) -> Non
     try:
         step()
     except _UNREADABLE as exc:
-        reason = str(exc) if isinstance(exc, StoreUnreadableError) else (
-            f"the archive's store cannot be read: {exc}")
-        report.problems.append(f"{what} were not checked: {reason}")
+        report.problems.append(f"{what} were not checked: {unreadable(exc)}")
 
 
 def _worker_count(stored_bytes: int, leaves: int) -> int:

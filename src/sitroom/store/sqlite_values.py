@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
+from sitroom.errors import StoreUnreadableError
+
 
 def as_bytes(value: object) -> bytes:
     """A stored BLOB as bytes, even if tampering turned it into TEXT or a number."""
@@ -16,8 +18,15 @@ def as_bytes(value: object) -> bytes:
 
 
 STORE_FAILURES: Final = (sqlite3.DatabaseError,)
-"""What reading or writing a damaged (or locked) store raises, for the CLI to report plainly
-without importing sqlite3 itself."""
+"""What reading or writing a damaged (or locked) store raises, for callers to report plainly
+without importing sqlite3 themselves."""
+
+
+def unreadable(exc: BaseException) -> StoreUnreadableError:
+    """The one way sitroom says that the store could not be read, and why."""
+    if isinstance(exc, StoreUnreadableError):
+        return exc
+    return StoreUnreadableError(f"the archive's store cannot be read: {exc}")
 
 
 def _lenient_text(raw: bytes) -> str:

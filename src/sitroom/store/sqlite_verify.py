@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, Final, ParamSpec, TypeVar
 
-from sitroom.errors import ConfigError, StoreUnreadableError
-from sitroom.store.sqlite_values import as_bytes, is_undecodable, tolerant_text
+from sitroom.errors import ConfigError
+from sitroom.store.sqlite_values import as_bytes, is_undecodable, tolerant_text, unreadable
 
 if TYPE_CHECKING:
     from sitroom.store._rowseal import RangeCheck
@@ -60,7 +60,7 @@ def _readable(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S,
         try:
             return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
-            raise StoreUnreadableError(f"the archive's store cannot be read: {exc}") from exc
+            raise unreadable(exc) from exc
 
     functools.update_wrapper(reading, method)
     return reading
@@ -79,7 +79,7 @@ def compiled_range_check(
         return _check_range(read_only_uri(database), start, end, entry_version, run,
                             max_blob_names)
     except RuntimeError as exc:  # what the C code raises when SQLite fails
-        raise StoreUnreadableError(f"the archive's store cannot be read: {exc}") from exc
+        raise unreadable(exc) from exc
 
 
 def end_compiled_run() -> None:
@@ -95,7 +95,7 @@ def compiled_window_check(
     try:
         return _check_window(read_only_uri(database), str(pack_file), pack, start, end)
     except RuntimeError as exc:  # what the C code raises when SQLite fails
-        raise StoreUnreadableError(f"the archive's store cannot be read: {exc}") from exc
+        raise unreadable(exc) from exc
 
 
 class VerifyReader:
